@@ -1,0 +1,1 @@
+"""The Azure client boundary: client factory, retry policy and error mapping."""

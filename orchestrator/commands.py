@@ -1,0 +1,306 @@
+"""The CLI commands. Each parses its options, calls the session, and hands results to `report`."""
+
+from __future__ import annotations
+
+import functools
+import shlex
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from orchestrator import errors
+from orchestrator.cli import CliState
+
+if TYPE_CHECKING:  # the engine and its pydantic models load only when a command runs
+    from orchestrator.engine.phases import Phase
+    from orchestrator.engine.results import PhaseResult
+    from orchestrator.engine.session import Decision, SessionResult
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def handled(fn: F) -> F:
+    """Run a command; render any product error (text or JSON) and return its exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> int:
+        state = click.get_current_context().find_object(CliState)
+        assert state is not None
+        try:
+            return int(fn(state, *args, **kwargs) or 0)
+        except errors.OrchestrateError as exc:
+            return report_error(state, exc)
+        except KeyboardInterrupt:
+            return report_error(state, errors.OrchestrateError("interrupted; run `orchestrate resume` to continue"),
+                                code=errors.EXIT_INTERRUPTED)  # fmt: skip
+
+    return wrapper  # type: ignore[return-value]
+
+
+def report_error(state: CliState, exc: errors.OrchestrateError, *, code: int | None = None) -> int:
+    from orchestrator.output import emit_json
+
+    exit_code = code if code is not None else exc.exit_code
+    lines = [str(p) for p in getattr(exc, "problems", [])] or [str(exc)]
+    if state.json:
+        emit_json(sys.stdout, {"error": type(exc).__name__, "messages": lines, "exit_code": exit_code})
+    for line in lines:
+        state.stderr.print(f"[red]error:[/red] {line}", highlight=False, markup=True)
+    return exit_code
+
+
+def _app(state: CliState, command: str) -> Any:
+    from orchestrator.app import App, AppOptions
+    from orchestrator.config import load_config
+    from orchestrator.output import ProgressReporter
+
+    if not state.config_path.exists():
+        raise errors.UsageError(f"{state.config_path} not found; run `orchestrate init` to write one")
+    config = load_config(state.config_path)
+    reporter = ProgressReporter(state.stderr, verbose=state.verbose)
+    options = AppOptions(state.config_path, state.state_path, state.cloud)
+    return App(options, config, state.registry_factory(), state.services_factory, reporter, command)
+
+
+def _document(app: Any, command: str, phases: list[PhaseResult], statuses: dict[int, str], code: int,
+              **extra: Any) -> dict[str, Any]:  # fmt: skip
+    from orchestrator.output import change_totals, phase_document
+
+    return {
+        "command": command,
+        "deployment": app.config.name,
+        "phases": [phase_document(p, statuses.get(p.number, "planned")) for p in phases],
+        "changes": change_totals(phases),
+        "api_requests": app.counts.snapshot(),
+        "duration_s": round(app.elapsed(), 3),
+        "exit_code": code,
+        **extra,
+    }
+
+
+def _statuses(app: Any, phases: list[PhaseResult]) -> dict[int, str]:
+    return {p.number: app.store.phase(p.number).status.value for p in phases}
+
+
+def _continue_command(state: CliState, next_phase: int | None) -> str:
+    words = ["orchestrate"]
+    if state.config_path != Path("deployment.yaml"):
+        words += ["--config", str(state.config_path)]
+    if state.state_path is not None:
+        words += ["--state", str(state.state_path)]
+    if state.cloud != "azure":
+        words += ["--cloud", state.cloud]
+    words += ["run"] + (["--phase", str(next_phase)] if next_phase else [])
+    return shlex.join(words)
+
+
+# -- init -----------------------------------------------------------------------------------------
+@click.command()
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@handled
+def init(state: CliState, force: bool) -> int:
+    """Write a deployment.yaml with the seed's topology as defaults."""
+    from orchestrator.config.template import render_default_config
+
+    path = state.config_path
+    if path.exists() and not force:
+        raise errors.UsageError(f"{path} already exists; pass --force to overwrite it")
+    path.write_text(render_default_config(), encoding="utf-8")
+    state.stdout.print(f"Wrote {path}. Next: `orchestrate plan`.")
+    return 0
+
+
+# -- plan -----------------------------------------------------------------------------------------
+@click.command()
+@click.option("--phase", type=int, default=None, help="Plan only this phase.")
+@handled
+def plan(state: CliState, phase: int | None) -> int:
+    """Preflight and show what would change, per step and field. Makes no writes."""
+    with _app(state, "plan") as app:
+        numbers = [phase] if phase else [p.number for p in app.registry if p.available]
+        results = app.session.plan(numbers)
+        code = errors.EXIT_STEP_FAILED if any(p.failed for p in results) else 0
+        _emit(state, app, "plan", results, code, plan=True)
+        return code
+
+
+# -- run ------------------------------------------------------------------------------------------
+@click.command()
+@click.option("--phase", type=int, default=None, help="Run only this phase.")
+@click.option("--yes", is_flag=True, help="Do not stop for confirmation between phases.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; make no writes.")
+@click.option("--force", is_flag=True, help="Run --phase N even if an earlier phase is incomplete.")
+@handled
+def run(state: CliState, phase: int | None, yes: bool, dry_run: bool, force: bool) -> int:
+    """Run phase N, or every pending phase in order, asking between phases."""
+    from orchestrator.engine.session import SessionResult
+
+    with _app(state, "run") as app:
+        if phase is not None:
+            result = app.session.run_phase(phase, force=force, dry_run=dry_run)
+            outcome = SessionResult(phases=[result])
+        else:
+            outcome = app.session.run_all(_confirm(state, yes), dry_run=dry_run)
+        return _finish_run(state, app, "run", outcome, dry_run)
+
+
+@click.command()
+@click.option("--yes", is_flag=True, help="Do not stop for confirmation between phases.")
+@handled
+def resume(state: CliState, yes: bool) -> int:
+    """Continue an interrupted run from the state file."""
+    with _app(state, "resume") as app:
+        if not app.store.exists or not app.session.resumable():
+            state.stdout.print("Nothing to resume: no phase was interrupted. Use `orchestrate run`.")
+        outcome = app.session.run_all(_confirm(state, yes))
+        return _finish_run(state, app, "resume", outcome, False)
+
+
+def _finish_run(state: CliState, app: Any, command: str, outcome: SessionResult, dry_run: bool) -> int:
+    if outcome.interrupted:
+        code = errors.EXIT_INTERRUPTED
+    elif outcome.failed:
+        code = errors.EXIT_STEP_FAILED
+    elif outcome.stopped_at_confirmation:
+        code = errors.EXIT_CONFIRMATION
+    else:
+        code = errors.EXIT_OK
+    _emit(state, app, command, outcome.phases, code, plan=dry_run,
+          next_command=_continue_command(state, None) if code == errors.EXIT_CONFIRMATION else None)  # fmt: skip
+    if code == errors.EXIT_CONFIRMATION:
+        state.stderr.print(
+            f"Stopped before phase {outcome.next_phase}. To continue: {_continue_command(state, None)} --yes",
+            highlight=False,
+        )
+    elif code == errors.EXIT_INTERRUPTED:
+        state.stderr.print("Interrupted. To continue: " + _continue_command(state, None).replace(" run", " resume"))
+    elif code == errors.EXIT_STEP_FAILED:
+        state.stderr.print("A step failed; fix the cause above and run the same command again (it resumes).")
+    return code
+
+
+def _confirm(state: CliState, yes: bool) -> Callable[[PhaseResult, Phase], Decision]:
+    from orchestrator.engine.session import Decision
+    from orchestrator.output import change_totals
+
+    def ask(done: PhaseResult, upcoming: Phase) -> Decision:
+        if yes:
+            return Decision.CONTINUE
+        if not state.interactive:
+            return Decision.STOP
+        totals = change_totals([done])
+        state.stderr.print(
+            f"\nPhase {done.number} ({done.name}) complete: {totals['create']} created, {totals['update']} updated,"
+            f" {totals['noop']} unchanged."
+        )
+        ok = click.confirm(f"Continue with phase {upcoming.number} ({upcoming.name})?", default=False, err=True)
+        return Decision.CONTINUE if ok else Decision.STOP
+
+    return ask
+
+
+# -- destroy --------------------------------------------------------------------------------------
+@click.command()
+@click.option("--phase", type=int, default=None, help="Destroy only this phase.")
+@click.option("--yes", is_flag=True, help="Do not ask for the deployment name.")
+@click.option("--dry-run", is_flag=True, help="Show what would be deleted; delete nothing.")
+@handled
+def destroy(state: CliState, phase: int | None, yes: bool, dry_run: bool) -> int:
+    """Tear down in reverse order, only what this deployment owns."""
+    with _app(state, "destroy") as app:
+        numbers = [phase] if phase else app.session.destroy_candidates()
+        preview = app.session.destroy(numbers, dry_run=True)
+        if dry_run:
+            _emit(state, app, "destroy", preview, 0, plan=True)
+            return 0
+        if not yes and not _confirm_destroy(state, app, preview):
+            _emit(state, app, "destroy", preview, errors.EXIT_CONFIRMATION, plan=True)
+            return errors.EXIT_CONFIRMATION
+        results = app.session.destroy(numbers, dry_run=False)
+        code = errors.EXIT_STEP_FAILED if any(p.failed or p.interrupted for p in results) else 0
+        _emit(state, app, "destroy", results, code)
+        return code
+
+
+def _confirm_destroy(state: CliState, app: Any, preview: list[PhaseResult]) -> bool:
+    from orchestrator.output import render_plan
+
+    render_plan(state.stderr, preview)
+    if not state.interactive:
+        state.stderr.print("Not deleting: no terminal to confirm on. Pass --yes to destroy without asking.")
+        return False
+    typed = click.prompt(f"Type the deployment name ({app.config.name}) to delete these resources", err=True,
+                         default="", show_default=False)  # fmt: skip
+    return bool(typed.strip() == app.config.name)
+
+
+# -- status ---------------------------------------------------------------------------------------
+@click.command()
+@handled
+def status(state: CliState) -> int:
+    """Phases and steps with their state, read from the state file (no API calls)."""
+    from orchestrator.app import default_state_path
+    from orchestrator.output import emit_json, render_status
+    from state.local import LocalBackend
+    from state.migrations import migrate
+    from state.schema import StateDocument
+
+    path = state.state_path or default_state_path(_deployment_name(state))
+    raw = LocalBackend(path).load()
+    doc = StateDocument.model_validate(migrate(raw, source=str(path))) if raw is not None else None
+    names = {p.number: p.name for p in state.registry_factory()}
+    if state.json:
+        emit_json(sys.stdout, _status_document(doc, names))
+    else:
+        render_status(state.stdout, doc, names)
+    return 0
+
+
+def _deployment_name(state: CliState) -> str:
+    if not state.config_path.exists():
+        raise errors.UsageError(f"{state.config_path} not found; pass --config or --state")
+    from orchestrator.config import load_config
+
+    return load_config(state.config_path).name
+
+
+def _status_document(doc: Any, names: dict[int, str]) -> dict[str, Any]:
+    if doc is None:
+        return {"command": "status", "deployment": None, "phases": [], "exit_code": 0}
+    phases = []
+    for number, name in names.items():
+        record = doc.phases.get(str(number))
+        steps = [
+            {"id": sid, "action": s.action, "status": s.status.value, "changes": s.changes,
+             "duration_s": round((s.finished_at or 0) - (s.started_at or 0), 3) if s.finished_at else None}
+            for sid, s in doc.steps.items() if s.phase == number
+        ]  # fmt: skip
+        phases.append({"number": number, "name": name, "status": record.status.value if record else "pending",
+                       "steps": steps})  # fmt: skip
+    return {"command": "status", "deployment": doc.deployment, "phases": phases, "exit_code": 0}
+
+
+# -- shared rendering -----------------------------------------------------------------------------
+def _emit(state: CliState, app: Any, command: str, phases: list[PhaseResult], code: int, *, plan: bool = False,
+          **extra: Any) -> None:  # fmt: skip
+    from orchestrator.output import emit_json, render_plan
+
+    if state.json:
+        doc = _document(app, command, phases, {} if plan else _statuses(app, phases), code,
+                        **{k: v for k, v in extra.items() if v is not None})  # fmt: skip
+        emit_json(sys.stdout, doc)
+        return
+    render_plan(state.stdout, phases)
+    counts = app.counts.snapshot()
+    state.stdout.print(
+        f"API requests: Azure {counts['azure']['read']} read / {counts['azure']['write']} write;"
+        f" Kubernetes {counts['kubernetes']['read']} read / {counts['kubernetes']['write']} write."
+        f" {app.elapsed():.1f}s",
+        highlight=False,
+    )
+
+
+ALL = [init, plan, run, resume, destroy, status]

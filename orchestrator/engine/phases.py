@@ -1,0 +1,54 @@
+"""The phase registry: seven ordered phases, each building its steps from the config.
+
+The registry is an object passed to the engine (never a module-level singleton), so tests and other
+front ends can run the engine over their own phases (kopf's injectable registry).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from orchestrator.engine.step import Step
+
+StepBuilder = Callable[[Any], list[Step]]
+
+
+@dataclass(frozen=True)
+class Phase:
+    number: int
+    name: str
+    build: StepBuilder
+    available: bool = True  # False: registered and named, but not implemented in this version
+
+    def steps(self, config: Any) -> list[Step]:
+        steps = self.build(config)
+        for step in steps:
+            if step.phase != self.number:
+                raise ValueError(f"step {step.id} says phase {step.phase} but is built by phase {self.number}")
+        return steps
+
+
+class PhaseRegistry:
+    def __init__(self, phases: Sequence[Phase]) -> None:
+        numbers = [p.number for p in phases]
+        if numbers != sorted(numbers) or len(set(numbers)) != len(numbers):
+            raise ValueError("phases must be registered once each, in order")
+        self._phases = {p.number: p for p in phases}
+
+    def __iter__(self) -> Iterator[Phase]:
+        return iter(self._phases.values())
+
+    def get(self, number: int) -> Phase:
+        return self._phases[number]
+
+    def numbers(self) -> list[int]:
+        return list(self._phases)
+
+    def __contains__(self, number: object) -> bool:
+        return number in self._phases
+
+
+def no_steps(config: Any) -> list[Step]:
+    return []

@@ -1,0 +1,250 @@
+"""The runner: executes a set of steps as a dependency graph in a bounded thread pool.
+
+Modes: PLAN (observe + diff, no writes anywhere), APPLY (plan, then apply each non-noop Change),
+DESTROY_PLAN and DESTROY (reverse dependency order, owned resources only). Plan and apply call the
+same `Step.plan`; apply only adds the `Step.apply` call. Independent steps run concurrently; a failed
+step blocks its dependents; Ctrl-C sets a cancel event that every wait honours, and the state stays
+consistent because each mutation's intent is journalled before the call.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import threading
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from enum import StrEnum
+from typing import Any, Protocol
+
+from orchestrator.engine.change import Action, Change
+from orchestrator.engine.context import Interrupted, StepContext
+from orchestrator.engine.results import Outcome, StepResult
+from orchestrator.engine.step import Document, Step
+from orchestrator.errors import OrchestrateError
+from state.schema import StepStatus
+from state.store import StateStore
+
+
+class Mode(StrEnum):
+    PLAN = "plan"
+    APPLY = "apply"
+    DESTROY_PLAN = "destroy-plan"
+    DESTROY = "destroy"
+
+    @property
+    def writes(self) -> bool:
+        return self in (Mode.APPLY, Mode.DESTROY)
+
+    @property
+    def destroying(self) -> bool:
+        return self in (Mode.DESTROY, Mode.DESTROY_PLAN)
+
+
+class Reporter(Protocol):
+    def step_started(self, step: Step, mode: Mode) -> None: ...
+    def step_progress(self, step_id: str, message: str) -> None: ...
+    def step_finished(self, result: StepResult) -> None: ...
+
+
+class SilentReporter:
+    def step_started(self, step: Step, mode: Mode) -> None:
+        pass
+
+    def step_progress(self, step_id: str, message: str) -> None:
+        pass
+
+    def step_finished(self, result: StepResult) -> None:
+        pass
+
+
+class Runner:
+    def __init__(
+        self,
+        *,
+        store: StateStore,
+        deployment: str,
+        config: Any,
+        services: Any,
+        reporter: Reporter | None = None,
+        max_workers: int = 4,
+        clock: Callable[[], float] = time.monotonic,
+        log: Callable[[str], None] = lambda message: None,
+    ) -> None:
+        self.store = store
+        self.deployment = deployment
+        self.config = config
+        self.services = services
+        self.reporter: Reporter = reporter or SilentReporter()
+        self.max_workers = max_workers
+        self.cancel = threading.Event()
+        self._clock = clock
+        self._log = log
+
+    # -- scheduling ----------------------------------------------------------------------------
+    def execute(self, steps: Sequence[Step], mode: Mode) -> list[StepResult]:
+        by_id = {s.id: s for s in steps}
+        waits_on = _edges(steps, reverse=mode.destroying)
+        results: dict[str, StepResult] = {}
+        running: dict[cf.Future[StepResult], str] = {}
+        with cf.ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="step") as pool:
+            try:
+                while len(results) < len(steps):
+                    self._block_dependents(by_id, waits_on, results, mode)
+                    for step_id in self._ready(by_id, waits_on, results, running):
+                        running[pool.submit(self._run_one, by_id[step_id], mode)] = step_id
+                    if not running:
+                        break
+                    done, _ = cf.wait(running, timeout=0.25, return_when=cf.FIRST_COMPLETED)
+                    for future in done:
+                        results[running.pop(future)] = future.result()
+            except KeyboardInterrupt:
+                self.cancel.set()
+                for future, step_id in running.items():
+                    results[step_id] = future.result()
+                raise Interrupted("interrupted; run `orchestrate resume` to continue") from None
+        return [results[s.id] for s in steps if s.id in results]
+
+    def _ready(
+        self,
+        by_id: dict[str, Step],
+        waits_on: dict[str, set[str]],
+        results: dict[str, StepResult],
+        running: dict[cf.Future[StepResult], str],
+    ) -> list[str]:
+        busy = set(running.values())
+        return [
+            sid
+            for sid in by_id
+            if sid not in results and sid not in busy and all(d in results for d in waits_on[sid])
+        ]
+
+    def _block_dependents(
+        self, by_id: dict[str, Step], waits_on: dict[str, set[str]], results: dict[str, StepResult], mode: Mode
+    ) -> None:
+        if mode is Mode.PLAN or mode is Mode.DESTROY_PLAN:
+            return
+        changed = True
+        while changed:
+            changed = False
+            for sid, deps in waits_on.items():
+                if sid in results:
+                    continue
+                bad = [d for d in deps if d in results and results[d].outcome is not Outcome.DONE]
+                if bad:
+                    step = by_id[sid]
+                    results[sid] = StepResult(
+                        sid, step.title, step.phase, Action.NOOP, Outcome.BLOCKED, 0.0, reason=f"blocked by {bad[0]}"
+                    )
+                    self.reporter.step_finished(results[sid])
+                    changed = True
+
+    # -- one step ------------------------------------------------------------------------------
+    def _context(self, step: Step) -> StepContext:
+        return StepContext(
+            step_id=step.id,
+            deployment=self.deployment,
+            config=self.config,
+            store=self.store,
+            services=self.services,
+            cancel=self.cancel,
+            deadline=self._clock() + step.timeout_s,
+            clock=self._clock,
+            progress=self.reporter.step_progress,
+        )
+
+    def _run_one(self, step: Step, mode: Mode) -> StepResult:
+        ctx = self._context(step)
+        started = self._clock()
+        self.reporter.step_started(step, mode)
+        if mode.writes:
+            self.store.update_step(
+                step.id, status=StepStatus.RUNNING, phase=step.phase, title=step.title, started_at=time.time(),
+                error=None,
+            )  # fmt: skip
+        change = Change.noop("")
+        try:
+            change = self._lifecycle(step, ctx, mode)
+            outcome = Outcome.DONE if mode.writes else Outcome.PLANNED
+            error = None
+        except Interrupted:
+            outcome, error = Outcome.INTERRUPTED, "interrupted"
+        except OrchestrateError as exc:
+            outcome, error = Outcome.FAILED, str(exc)
+        except Exception as exc:  # a bug or an unmapped library error: keep the run's state consistent
+            self._log(traceback.format_exc())
+            outcome, error = Outcome.FAILED, f"internal error: {type(exc).__name__}: {exc}"
+        if mode.writes and outcome is not Outcome.DONE:
+            status = StepStatus.INTERRUPTED if outcome is Outcome.INTERRUPTED else StepStatus.FAILED
+            self.store.update_step(step.id, status=status, error=error, finished_at=time.time())
+        result = StepResult(
+            step.id, step.title, step.phase, change.action, outcome, self._clock() - started,
+            change.fields, change.reason, error,
+        )  # fmt: skip
+        self.reporter.step_finished(result)
+        return result
+
+    def _lifecycle(self, step: Step, ctx: StepContext, mode: Mode) -> Change:
+        record = self.store.step(step.id)
+        if mode.writes and record.lro is not None:
+            step.reattach(ctx, record.lro.operation, record.lro.continuation)
+        if mode.destroying:
+            change, observed = step.plan_destroy(ctx)
+        else:
+            change, observed = step.plan(ctx)
+        if mode.writes and record.needs_observe:
+            self.store.close_open_mutations(step.id, f"resolved by observing the live resource: {change.action}")
+        if mode is Mode.APPLY:
+            self._apply(step, ctx, change, observed)
+        elif mode is Mode.DESTROY:
+            self._destroy(step, ctx, change, observed)
+        return change
+
+    def _apply(self, step: Step, ctx: StepContext, change: Change, observed: Document | None) -> None:
+        if change.is_noop:
+            assert observed is not None
+            outputs = step.outputs(observed)
+        else:
+            outputs = step.apply(ctx, change, observed)
+        step.verify(ctx, outputs)
+        self.store.update_step(
+            step.id, status=StepStatus.DONE, action=change.action.value, changes=change.field_paths(),
+            outputs=outputs, finished_at=time.time(),
+        )  # fmt: skip
+
+    def _destroy(self, step: Step, ctx: StepContext, change: Change, observed: Document | None) -> None:
+        if change.action is Action.DELETE:
+            assert observed is not None
+            step.delete(ctx, observed)
+        self.store.update_step(
+            step.id, status=StepStatus.DESTROYED, action=change.action.value, changes=[], outputs={},
+            finished_at=time.time(),
+        )  # fmt: skip
+
+
+def _edges(steps: Sequence[Step], *, reverse: bool) -> dict[str, set[str]]:
+    """For each step, the steps that must finish before it starts (dependents first when destroying)."""
+    ids = {s.id for s in steps}
+    waits_on: dict[str, set[str]] = {s.id: set() for s in steps}
+    for step in steps:
+        for dep in step.depends_on:
+            if dep not in ids:
+                continue
+            if reverse:
+                waits_on[dep].add(step.id)
+            else:
+                waits_on[step.id].add(dep)
+    _check_acyclic(waits_on)
+    return waits_on
+
+
+def _check_acyclic(waits_on: dict[str, set[str]]) -> None:
+    remaining = {k: set(v) for k, v in waits_on.items()}
+    while remaining:
+        free = [k for k, v in remaining.items() if not v]
+        if not free:
+            raise OrchestrateError(f"steps depend on each other in a cycle: {sorted(remaining)}")
+        for k in free:
+            del remaining[k]
+        for v in remaining.values():
+            v.difference_update(free)

@@ -1,0 +1,125 @@
+"""Turn results into what people and scripts read: rich text with live progress, or one JSON document.
+
+Text goes to stdout; progress and logs to stderr. With `--output json` stdout carries exactly one JSON
+document and everything else goes to stderr. Colour follows rich's own rules (NO_COLOR, non-TTY).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from typing import IO, Any
+
+from rich.console import Console
+from rich.table import Table
+
+from orchestrator.engine.change import Action
+from orchestrator.engine.results import Outcome, PhaseResult, StepResult
+from orchestrator.engine.runner import Mode
+from orchestrator.engine.step import Step
+from state.schema import StateDocument
+
+_ACTION_STYLE = {Action.CREATE: "green", Action.UPDATE: "yellow", Action.DELETE: "red", Action.NOOP: "dim"}
+_ACTION_MARK = {Action.CREATE: "+", Action.UPDATE: "~", Action.DELETE: "-", Action.NOOP: "="}
+
+
+class ProgressReporter:
+    """Step events as short lines on stderr; thread-safe (steps run concurrently)."""
+
+    def __init__(self, console: Console, *, verbose: bool = False) -> None:
+        self.console = console
+        self.verbose = verbose
+        self._lock = threading.Lock()
+
+    def step_started(self, step: Step, mode: Mode) -> None:
+        if self.verbose:
+            with self._lock:
+                self.console.print(f"[dim]… {step.id}: {mode.value}[/dim]")
+
+    def step_progress(self, step_id: str, message: str) -> None:
+        if self.verbose:
+            with self._lock:
+                self.console.print(f"[dim]  {step_id}: {message}[/dim]")
+
+    def step_finished(self, result: StepResult) -> None:
+        with self._lock:
+            self.console.print(_step_line(result), highlight=False)
+
+
+def _step_line(result: StepResult) -> str:
+    mark, style = _ACTION_MARK[result.action], _ACTION_STYLE[result.action]
+    status = {Outcome.DONE: "", Outcome.PLANNED: ""}.get(result.outcome, f" [{result.outcome.value}]")
+    detail = f" ({', '.join(f.path for f in result.fields[:4])}{'…' if len(result.fields) > 4 else ''})"
+    detail = detail if result.action is Action.UPDATE else ""
+    line = f"[{style}]{mark} {result.step_id}[/{style}] {result.action.value}{detail}{status} {result.duration_s:.1f}s"
+    return line + (f"\n    [red]{result.error}[/red]" if result.error else "")
+
+
+def render_plan(console: Console, phases: Sequence[PhaseResult]) -> None:
+    for phase in phases:
+        console.print(f"\n[bold]Phase {phase.number}: {phase.name}[/bold]")
+        if not phase.available:
+            console.print("  (not available in this version)")
+            continue
+        if not phase.steps:
+            console.print("  (no steps)")
+        for step in phase.steps:
+            console.print(f"  {_step_line(step)}", highlight=False)
+            for change in step.fields if step.action is not Action.CREATE else ():
+                console.print(f"      {change.describe()}", highlight=False, markup=False)
+    totals = change_totals(phases)
+    console.print(
+        f"\nPlan: {totals['create']} to create, {totals['update']} to update, {totals['delete']} to delete,"
+        f" {totals['noop']} unchanged."
+    )
+
+
+def render_status(console: Console, doc: StateDocument | None, names: dict[int, str]) -> None:
+    if doc is None:
+        console.print("No state yet: nothing has been run for this deployment.")
+        return
+    table = Table(title=f"Deployment {doc.deployment} ({doc.cloud})")
+    for column in ("phase", "status", "steps done", "last action"):
+        table.add_column(column)
+    for number, name in names.items():
+        record = doc.phases.get(str(number))
+        steps = [s for s in doc.steps.values() if s.phase == number]
+        done = sum(1 for s in steps if s.status == "done")
+        actions = sorted({s.action for s in steps if s.action})
+        status = record.status.value if record else "pending"
+        table.add_row(f"{number}. {name}", status, f"{done}/{len(steps)}", ", ".join(actions))
+    console.print(table)
+
+
+def change_totals(phases: Sequence[PhaseResult]) -> dict[str, int]:
+    totals = {a.value: 0 for a in (Action.CREATE, Action.UPDATE, Action.DELETE, Action.NOOP)}
+    for phase in phases:
+        for step in phase.steps:
+            if step.outcome is not Outcome.BLOCKED:
+                totals[step.action.value] += 1
+    return totals
+
+
+def phase_document(phase: PhaseResult, status: str) -> dict[str, Any]:
+    return {
+        "number": phase.number,
+        "name": phase.name,
+        "status": status,
+        "steps": [
+            {
+                "id": s.step_id,
+                "action": s.action.value,
+                "status": s.outcome.value,
+                "duration_s": round(s.duration_s, 3),
+                "changes": [f.path for f in s.fields],
+                **({"error": s.error} if s.error else {}),
+            }
+            for s in phase.steps
+        ],
+    }
+
+
+def emit_json(stream: IO[str], document: dict[str, Any]) -> None:
+    stream.write(json.dumps(document, indent=2, sort_keys=False, default=str) + "\n")
+    stream.flush()

@@ -1,0 +1,35 @@
+"""The clients a step may use, bundled so the engine can pass them around as one object."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from orchestrator.azure.clients import AzureClients
+from orchestrator.clouds import open_cloud
+from orchestrator.telemetry import RequestCounts
+
+if TYPE_CHECKING:
+    from orchestrator.app import App
+
+
+@dataclass
+class Services:
+    azure: AzureClients
+    counts: RequestCounts
+    cloud: str
+    extras: dict[str, Any] = field(default_factory=dict)
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.azure.close()
+        for closer in reversed(self.closers):
+            closer()
+
+
+def product_services(app: App) -> Services:
+    """The services of a real run: Azure (or the local cloud) clients that count their requests."""
+    handle = open_cloud(app.options.cloud, subscription_id=app.config.subscription_id, state_path=app.state_path)
+    azure = AzureClients(handle.target, app.counts)
+    return Services(azure=azure, counts=app.counts, cloud=app.options.cloud, closers=[lambda: handle.__exit__(None, None, None)])

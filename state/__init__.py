@@ -1,0 +1,1 @@
+"""The state store: schema, migrations, redaction and backends (local file; Azure Blob planned)."""
