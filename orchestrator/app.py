@@ -19,6 +19,7 @@ from orchestrator.config.model import Deployment
 from orchestrator.engine.phases import PhaseRegistry
 from orchestrator.engine.runner import Reporter, Runner
 from orchestrator.engine.session import Session
+from orchestrator.paths import default_state_path
 from orchestrator.telemetry import RequestCounts
 from state.local import LocalBackend
 from state.store import StateStore
@@ -34,10 +35,6 @@ class AppOptions:
     state_path: Path | None
     cloud: str
     max_workers: int = 4
-
-
-def default_state_path(deployment: str) -> Path:
-    return Path(".orchestrate") / f"{deployment}.json"
 
 
 class App:

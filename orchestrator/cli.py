@@ -57,27 +57,57 @@ def build_cli(
     services_factory: Callable[[Any], Any] = _default_services,
 ) -> click.Group:
     @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-    @click.option("--config", "config_path", type=click.Path(path_type=Path), default=Path("deployment.yaml"),
-                  show_default=True, help="Deployment file.")  # fmt: skip
-    @click.option("--state", "state_path", type=click.Path(path_type=Path), default=None,
-                  help="State file (default .orchestrate/<deployment>.json).")  # fmt: skip
-    @click.option("--cloud", type=click.Choice(["azure", "local"]), default="azure", show_default=True,
-                  envvar="ORCHESTRATE_CLOUD", help="Real Azure, or the local cloud that needs no account.")  # fmt: skip
+    @click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path),
+        default=Path("deployment.yaml"),
+        show_default=True,
+        help="Deployment file.",
+    )
+    @click.option(
+        "--state",
+        "state_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="State file (default .orchestrate/<deployment>.json).",
+    )
+    @click.option(
+        "--cloud",
+        type=click.Choice(["azure", "local"]),
+        default="azure",
+        show_default=True,
+        envvar="ORCHESTRATE_CLOUD",
+        help="Real Azure, or the local cloud that needs no account.",
+    )
     @click.option("--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
-    @click.option("-v", "--verbose", is_flag=True, help="Show progress of every step and debug logs on stderr.")
+    @click.option(
+        "-v", "--verbose", is_flag=True, help="Show progress of every step and debug logs on stderr."
+    )
     @click.pass_context
-    def cli(ctx: click.Context, config_path: Path, state_path: Path | None, cloud: str, output: str,
-            verbose: bool) -> None:  # fmt: skip
+    def cli(
+        ctx: click.Context, config_path: Path, state_path: Path | None, cloud: str, output: str, verbose: bool
+    ) -> None:
         """Provision and operate the three-cluster AKS demo platform, phase by phase."""
-        logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, stream=sys.stderr,
-                            format="%(levelname)s %(name)s: %(message)s")  # fmt: skip
+        logging.basicConfig(
+            level=logging.DEBUG if verbose else logging.WARNING,
+            stream=sys.stderr,
+            format="%(levelname)s %(name)s: %(message)s",
+        )
         for noisy in ("azure", "urllib3", "kubernetes"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
         ctx.obj = CliState(
-            config_path, state_path, cloud, output, verbose, registry_factory, services_factory,
-            stdout=Console(stderr=output == "json"), stderr=Console(stderr=True),
+            config_path,
+            state_path,
+            cloud,
+            output,
+            verbose,
+            registry_factory,
+            services_factory,
+            stdout=Console(stderr=output == "json", highlight=False),
+            stderr=Console(stderr=True, highlight=False),
             interactive=sys.stdin.isatty(),
-        )  # fmt: skip
+        )
 
     from orchestrator import commands
 

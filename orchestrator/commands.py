@@ -34,8 +34,11 @@ def handled(fn: F) -> F:
         except errors.OrchestrateError as exc:
             return report_error(state, exc)
         except KeyboardInterrupt:
-            return report_error(state, errors.OrchestrateError("interrupted; run `orchestrate resume` to continue"),
-                                code=errors.EXIT_INTERRUPTED)  # fmt: skip
+            return report_error(
+                state,
+                errors.OrchestrateError("interrupted; run `orchestrate resume` to continue"),
+                code=errors.EXIT_INTERRUPTED,
+            )
 
     return wrapper  # type: ignore[return-value]
 
@@ -65,8 +68,9 @@ def _app(state: CliState, command: str) -> Any:
     return App(options, config, state.registry_factory(), state.services_factory, reporter, command)
 
 
-def _document(app: Any, command: str, phases: list[PhaseResult], statuses: dict[int, str], code: int,
-              **extra: Any) -> dict[str, Any]:  # fmt: skip
+def _document(
+    app: Any, command: str, phases: list[PhaseResult], statuses: dict[int, str], code: int, **extra: Any
+) -> dict[str, Any]:
     from orchestrator.output import change_totals, phase_document
 
     return {
@@ -168,15 +172,24 @@ def _finish_run(state: CliState, app: Any, command: str, outcome: SessionResult,
         code = errors.EXIT_CONFIRMATION
     else:
         code = errors.EXIT_OK
-    _emit(state, app, command, outcome.phases, code, plan=dry_run,
-          next_command=_continue_command(state, None) if code == errors.EXIT_CONFIRMATION else None)  # fmt: skip
+    _emit(
+        state,
+        app,
+        command,
+        outcome.phases,
+        code,
+        plan=dry_run,
+        next_command=_continue_command(state, None) if code == errors.EXIT_CONFIRMATION else None,
+    )
     if code == errors.EXIT_CONFIRMATION:
         state.stderr.print(
             f"Stopped before phase {outcome.next_phase}. To continue: {_continue_command(state, None)} --yes",
             highlight=False,
         )
     elif code == errors.EXIT_INTERRUPTED:
-        state.stderr.print("Interrupted. To continue: " + _continue_command(state, None).replace(" run", " resume"))
+        state.stderr.print(
+            "Interrupted. To continue: " + _continue_command(state, None).replace(" run", " resume")
+        )
     elif code == errors.EXIT_STEP_FAILED:
         state.stderr.print("A step failed; fix the cause above and run the same command again (it resumes).")
     return code
@@ -196,7 +209,9 @@ def _confirm(state: CliState, yes: bool) -> Callable[[PhaseResult, Phase], Decis
             f"\nPhase {done.number} ({done.name}) complete: {totals['create']} created, {totals['update']} updated,"
             f" {totals['noop']} unchanged."
         )
-        ok = click.confirm(f"Continue with phase {upcoming.number} ({upcoming.name})?", default=False, err=True)
+        ok = click.confirm(
+            f"Continue with phase {upcoming.number} ({upcoming.name})?", default=False, err=True
+        )
         return Decision.CONTINUE if ok else Decision.STOP
 
     return ask
@@ -232,8 +247,12 @@ def _confirm_destroy(state: CliState, app: Any, preview: list[PhaseResult]) -> b
     if not state.interactive:
         state.stderr.print("Not deleting: no terminal to confirm on. Pass --yes to destroy without asking.")
         return False
-    typed = click.prompt(f"Type the deployment name ({app.config.name}) to delete these resources", err=True,
-                         default="", show_default=False)  # fmt: skip
+    typed = click.prompt(
+        f"Type the deployment name ({app.config.name}) to delete these resources",
+        err=True,
+        default="",
+        show_default=False,
+    )
     return bool(typed.strip() == app.config.name)
 
 
@@ -242,8 +261,8 @@ def _confirm_destroy(state: CliState, app: Any, preview: list[PhaseResult]) -> b
 @handled
 def status(state: CliState) -> int:
     """Phases and steps with their state, read from the state file (no API calls)."""
-    from orchestrator.app import default_state_path
     from orchestrator.output import emit_json, render_status
+    from orchestrator.paths import default_state_path
     from state.local import LocalBackend
     from state.migrations import migrate
     from state.schema import StateDocument
@@ -262,9 +281,9 @@ def status(state: CliState) -> int:
 def _deployment_name(state: CliState) -> str:
     if not state.config_path.exists():
         raise errors.UsageError(f"{state.config_path} not found; pass --config or --state")
-    from orchestrator.config import load_config
+    from orchestrator.paths import deployment_name_of
 
-    return load_config(state.config_path).name
+    return deployment_name_of(state.config_path)
 
 
 def _status_document(doc: Any, names: dict[int, str]) -> dict[str, Any]:
@@ -274,26 +293,52 @@ def _status_document(doc: Any, names: dict[int, str]) -> dict[str, Any]:
     for number, name in names.items():
         record = doc.phases.get(str(number))
         steps = [
-            {"id": sid, "action": s.action, "status": s.status.value, "changes": s.changes,
-             "duration_s": round((s.finished_at or 0) - (s.started_at or 0), 3) if s.finished_at else None}
-            for sid, s in doc.steps.items() if s.phase == number
-        ]  # fmt: skip
-        phases.append({"number": number, "name": name, "status": record.status.value if record else "pending",
-                       "steps": steps})  # fmt: skip
+            {
+                "id": sid,
+                "action": s.action,
+                "status": s.status.value,
+                "changes": s.changes,
+                "duration_s": round((s.finished_at or 0) - (s.started_at or 0), 3) if s.finished_at else None,
+            }
+            for sid, s in doc.steps.items()
+            if s.phase == number
+        ]
+        phases.append(
+            {
+                "number": number,
+                "name": name,
+                "status": record.status.value if record else "pending",
+                "steps": steps,
+            }
+        )
     return {"command": "status", "deployment": doc.deployment, "phases": phases, "exit_code": 0}
 
 
 # -- shared rendering -----------------------------------------------------------------------------
-def _emit(state: CliState, app: Any, command: str, phases: list[PhaseResult], code: int, *, plan: bool = False,
-          **extra: Any) -> None:  # fmt: skip
+def _emit(
+    state: CliState,
+    app: Any,
+    command: str,
+    phases: list[PhaseResult],
+    code: int,
+    *,
+    plan: bool = False,
+    **extra: Any,
+) -> None:
     from orchestrator.output import emit_json, render_plan
 
     if state.json:
-        doc = _document(app, command, phases, {} if plan else _statuses(app, phases), code,
-                        **{k: v for k, v in extra.items() if v is not None})  # fmt: skip
+        doc = _document(
+            app,
+            command,
+            phases,
+            {} if plan else _statuses(app, phases),
+            code,
+            **{k: v for k, v in extra.items() if v is not None},
+        )
         emit_json(sys.stdout, doc)
         return
-    render_plan(state.stdout, phases)
+    render_plan(state.stdout, phases, applied=not plan)
     counts = app.counts.snapshot()
     state.stdout.print(
         f"API requests: Azure {counts['azure']['read']} read / {counts['azure']['write']} write;"

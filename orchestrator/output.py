@@ -56,7 +56,7 @@ def _step_line(result: StepResult) -> str:
     return line + (f"\n    [red]{result.error}[/red]" if result.error else "")
 
 
-def render_plan(console: Console, phases: Sequence[PhaseResult]) -> None:
+def render_plan(console: Console, phases: Sequence[PhaseResult], *, applied: bool = False) -> None:
     for phase in phases:
         console.print(f"\n[bold]Phase {phase.number}: {phase.name}[/bold]")
         if not phase.available:
@@ -69,8 +69,9 @@ def render_plan(console: Console, phases: Sequence[PhaseResult]) -> None:
             for change in step.fields if step.action is not Action.CREATE else ():
                 console.print(f"      {change.describe()}", highlight=False, markup=False)
     totals = change_totals(phases)
+    verb = "Applied" if applied else "Plan"
     console.print(
-        f"\nPlan: {totals['create']} to create, {totals['update']} to update, {totals['delete']} to delete,"
+        f"\n{verb}: {totals['create']} to create, {totals['update']} to update, {totals['delete']} to delete,"
         f" {totals['noop']} unchanged."
     )
 

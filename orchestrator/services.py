@@ -30,6 +30,13 @@ class Services:
 
 def product_services(app: App) -> Services:
     """The services of a real run: Azure (or the local cloud) clients that count their requests."""
-    handle = open_cloud(app.options.cloud, subscription_id=app.config.subscription_id, state_path=app.state_path)
+    handle = open_cloud(
+        app.options.cloud, subscription_id=app.config.subscription_id, state_path=app.state_path
+    )
     azure = AzureClients(handle.target, app.counts)
-    return Services(azure=azure, counts=app.counts, cloud=app.options.cloud, closers=[lambda: handle.__exit__(None, None, None)])
+    return Services(
+        azure=azure,
+        counts=app.counts,
+        cloud=app.options.cloud,
+        closers=[lambda: handle.__exit__(None, None, None)],
+    )

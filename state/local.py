@@ -37,7 +37,9 @@ class LocalBackend:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise StateError(f"{self.path} is not valid JSON ({exc}); restore it from {self.path}.bak") from None
+            raise StateError(
+                f"{self.path} is not valid JSON ({exc}); restore it from {self.path}.bak"
+            ) from None
         if not isinstance(data, dict):
             raise StateError(f"{self.path} does not hold a state document")
         return data

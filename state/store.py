@@ -27,7 +27,9 @@ class Backend(Protocol):
 
 
 class StateStore:
-    def __init__(self, backend: Backend, deployment: str, *, cloud: str, clock: Callable[[], float] = time.time):
+    def __init__(
+        self, backend: Backend, deployment: str, *, cloud: str, clock: Callable[[], float] = time.time
+    ):
         self._backend = backend
         self._clock = clock
         self._lock = threading.RLock()
@@ -85,9 +87,7 @@ class StateStore:
         with self._editing() as doc:
             record = doc.steps.setdefault(step_id, StepRecord())
             for name, value in fields.items():
-                if name in ("outputs", "error"):
-                    value = redact(value, key="")
-                setattr(record, name, value)
+                setattr(record, name, redact(value) if name in ("outputs", "error") else value)
 
     def set_phase(self, number: int, status: StepStatus) -> None:
         with self._editing() as doc:

@@ -74,7 +74,9 @@ class AzureClients:
     def _get(self, key: str, build: Any) -> Any:
         with self._lock:
             if key not in self._cache:
-                self._cache[key] = build(self.target.credential, self.target.subscription_id, **self._common())
+                self._cache[key] = build(
+                    self.target.credential, self.target.subscription_id, **self._common()
+                )
             return self._cache[key]
 
     def resource(self) -> ResourceManagementClient:

@@ -45,7 +45,9 @@ def _subnet_problems(config: Deployment) -> Iterator[Problem]:
     for i, subnet in enumerate(config.network.subnets):
         path = f"network.subnets[{i}]"
         if subnet.name in seen:
-            yield Problem(f"{path}.name", f"duplicate subnet name {subnet.name!r} (also subnets[{seen[subnet.name]}])")
+            yield Problem(
+                f"{path}.name", f"duplicate subnet name {subnet.name!r} (also subnets[{seen[subnet.name]}])"
+            )
         seen.setdefault(subnet.name, i)
         net = _net(subnet.cidr)
         if not net.subnet_of(vnet):
@@ -96,12 +98,16 @@ def _cidr_problems(path: str, cluster: Cluster, vnet: ipaddress.IPv4Network) -> 
     if pod.overlaps(svc):
         yield Problem(f"{path}.service_cidr", f"{svc} overlaps this cluster's pod_cidr {pod}")
     if svc.prefixlen < 12:
-        yield Problem(f"{path}.service_cidr", f"{svc} is too large; AKS needs a service CIDR smaller than /12")
+        yield Problem(
+            f"{path}.service_cidr", f"{svc} is too large; AKS needs a service CIDR smaller than /12"
+        )
     dns = ipaddress.IPv4Address(cluster.dns_service_ip)
     if dns not in svc:
         yield Problem(f"{path}.dns_service_ip", f"{dns} is not inside service_cidr {svc}")
     elif int(dns) - int(svc.network_address) < 2 or dns == svc.broadcast_address:
-        yield Problem(f"{path}.dns_service_ip", f"{dns} is reserved in {svc}; use e.g. {svc.network_address + 10}")
+        yield Problem(
+            f"{path}.dns_service_ip", f"{dns} is reserved in {svc}; use e.g. {svc.network_address + 10}"
+        )
 
 
 def _pool_problems(path: str, cluster: Cluster) -> Iterator[Problem]:
@@ -112,7 +118,9 @@ def _pool_problems(path: str, cluster: Cluster) -> Iterator[Problem]:
         yield Problem(f"{path}.system_pool.vm_size", "AKS system pools do not support B-series sizes")
     if spot.autoscale:
         if spot.min_count > spot.max_count:
-            yield Problem(f"{path}.spot_pool.min_count", f"{spot.min_count} is above max_count {spot.max_count}")
+            yield Problem(
+                f"{path}.spot_pool.min_count", f"{spot.min_count} is above max_count {spot.max_count}"
+            )
         elif not spot.min_count <= spot.count <= spot.max_count:
             yield Problem(
                 f"{path}.spot_pool.count",
@@ -131,7 +139,8 @@ def _reference_problems(config: Deployment) -> Iterator[Problem]:
             yield Problem(f"clusters[{i}].subnet", f"no subnet named {cluster.subnet!r} in network.subnets")
         elif cluster.subnet in used_subnets:
             yield Problem(
-                f"clusters[{i}].subnet", f"subnet {cluster.subnet!r} is already used by clusters[{used_subnets[cluster.subnet]}]"
+                f"clusters[{i}].subnet",
+                f"subnet {cluster.subnet!r} is already used by clusters[{used_subnets[cluster.subnet]}]",
             )
         used_subnets.setdefault(cluster.subnet, i)
     refs = [

@@ -129,7 +129,10 @@ class WorkloadIdentity(Strict):
 def _seed_identities() -> list[WorkloadIdentity]:
     return [
         WorkloadIdentity(
-            name=f"id-eso-{c}", cluster=f"aks-{c}", namespace="external-secrets", service_account="external-secrets"
+            name=f"id-eso-{c}",
+            cluster=f"aks-{c}",
+            namespace="external-secrets",
+            service_account="external-secrets",
         )
         for c in ("mgmt", "app1", "app2")
     ]
@@ -143,7 +146,9 @@ class Security(Strict):
     external_secrets_version: str = "0.20.4"
     external_secrets_refresh: str = "1h"
     pod_security_level: Literal["privileged", "baseline", "restricted"] = "baseline"
-    admin_group_object_ids: list[str] = Field(default_factory=list, description="Entra ID groups for AKS RBAC")
+    admin_group_object_ids: list[str] = Field(
+        default_factory=list, description="Entra ID groups for AKS RBAC"
+    )
 
 
 class Policy(Strict):

@@ -43,9 +43,7 @@ SERVER_OWNED: Mapping[str, tuple[Ignored, ...]] = {
         Ignored("properties.nodeImageVersion", "AKS node image upgrades"),
         Ignored("properties.powerState", "changed by `orchestrate stop`/`start`"),
     ),
-    "apps/v1/Deployment": (
-        Ignored("spec.replicas", "a HorizontalPodAutoscaler may own the replica count"),
-    ),
+    "apps/v1/Deployment": (Ignored("spec.replicas", "a HorizontalPodAutoscaler may own the replica count"),),
 }
 
 
@@ -53,14 +51,20 @@ def ignored_patterns(kind: str) -> list[str]:
     return [i.pattern for i in (*SERVER_OWNED.get("*", ()), *SERVER_OWNED.get(kind, ()))]
 
 
-def diff(desired: Any, observed: Any, *, kind: str = "*", extra_ignored: Sequence[str] = ()) -> list[FieldChange]:
+def diff(
+    desired: Any, observed: Any, *, kind: str = "*", extra_ignored: Sequence[str] = ()
+) -> list[FieldChange]:
     patterns = [*ignored_patterns(kind), *extra_ignored]
     return [c for c in _walk("", desired, observed) if not _matches(c.path, patterns)]
 
 
 def _matches(path: str, patterns: Sequence[str]) -> bool:
-    generic = _generic(path)
-    return any(fnmatch.fnmatchcase(path, p) or fnmatch.fnmatchcase(generic, p) for p in patterns)
+    # fnmatch reads "[...]" as a character class; list indices use brackets, so swap them out first.
+    def plain(text: str) -> str:
+        return text.replace("[", "<").replace("]", ">")
+
+    candidates = (plain(path), plain(_generic(path)))
+    return any(fnmatch.fnmatchcase(c, plain(p)) for p in patterns for c in candidates)
 
 
 def _generic(path: str) -> str:
@@ -111,7 +115,8 @@ def _walk_named(path: str, desired: list[Any], observed: list[Any]) -> Iterator[
     wanted = {str(i["name"]).lower() for i in desired}
     for item in desired:
         name = str(item["name"])
-        yield from _walk(f"{path}[{name}]", item, live.get(name.lower(), {}))
+        rest = {k: v for k, v in item.items() if k != "name"}  # matched by name already (case-insensitive)
+        yield from _walk(f"{path}[{name}]", rest, live.get(name.lower(), {}))
     for name, item in live.items():
         if name not in wanted:
             yield FieldChange(f"{path}[{item['name']}]", item, None)
@@ -120,7 +125,9 @@ def _walk_named(path: str, desired: list[Any], observed: list[Any]) -> Iterator[
 def _equal(desired: Any, observed: Any) -> bool:
     if isinstance(desired, str) and isinstance(observed, str):
         # ARM resource IDs and enum values are case-insensitive.
-        return desired == observed or (desired.startswith("/subscriptions/") and desired.lower() == observed.lower())
+        return desired == observed or (
+            desired.startswith("/subscriptions/") and desired.lower() == observed.lower()
+        )
     if isinstance(desired, list) and isinstance(observed, list) and all(isinstance(x, str) for x in desired):
         return sorted(desired) == sorted(observed)
     if isinstance(desired, bool) or isinstance(observed, bool):

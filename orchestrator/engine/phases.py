@@ -26,7 +26,9 @@ class Phase:
         steps = self.build(config)
         for step in steps:
             if step.phase != self.number:
-                raise ValueError(f"step {step.id} says phase {step.phase} but is built by phase {self.number}")
+                raise ValueError(
+                    f"step {step.id} says phase {step.phase} but is built by phase {self.number}"
+                )
         return steps
 
 

@@ -120,7 +120,11 @@ class Runner:
         ]
 
     def _block_dependents(
-        self, by_id: dict[str, Step], waits_on: dict[str, set[str]], results: dict[str, StepResult], mode: Mode
+        self,
+        by_id: dict[str, Step],
+        waits_on: dict[str, set[str]],
+        results: dict[str, StepResult],
+        mode: Mode,
     ) -> None:
         if mode is Mode.PLAN or mode is Mode.DESTROY_PLAN:
             return
@@ -134,7 +138,13 @@ class Runner:
                 if bad:
                     step = by_id[sid]
                     results[sid] = StepResult(
-                        sid, step.title, step.phase, Action.NOOP, Outcome.BLOCKED, 0.0, reason=f"blocked by {bad[0]}"
+                        sid,
+                        step.title,
+                        step.phase,
+                        Action.NOOP,
+                        Outcome.BLOCKED,
+                        0.0,
+                        reason=f"blocked by {bad[0]}",
                     )
                     self.reporter.step_finished(results[sid])
                     changed = True
@@ -159,9 +169,13 @@ class Runner:
         self.reporter.step_started(step, mode)
         if mode.writes:
             self.store.update_step(
-                step.id, status=StepStatus.RUNNING, phase=step.phase, title=step.title, started_at=time.time(),
+                step.id,
+                status=StepStatus.RUNNING,
+                phase=step.phase,
+                title=step.title,
+                started_at=time.time(),
                 error=None,
-            )  # fmt: skip
+            )
         change = Change.noop("")
         try:
             change = self._lifecycle(step, ctx, mode)
@@ -178,9 +192,16 @@ class Runner:
             status = StepStatus.INTERRUPTED if outcome is Outcome.INTERRUPTED else StepStatus.FAILED
             self.store.update_step(step.id, status=status, error=error, finished_at=time.time())
         result = StepResult(
-            step.id, step.title, step.phase, change.action, outcome, self._clock() - started,
-            change.fields, change.reason, error,
-        )  # fmt: skip
+            step.id,
+            step.title,
+            step.phase,
+            change.action,
+            outcome,
+            self._clock() - started,
+            change.fields,
+            change.reason,
+            error,
+        )
         self.reporter.step_finished(result)
         return result
 
@@ -193,7 +214,9 @@ class Runner:
         else:
             change, observed = step.plan(ctx)
         if mode.writes and record.needs_observe:
-            self.store.close_open_mutations(step.id, f"resolved by observing the live resource: {change.action}")
+            self.store.close_open_mutations(
+                step.id, f"resolved by observing the live resource: {change.action}"
+            )
         if mode is Mode.APPLY:
             self._apply(step, ctx, change, observed)
         elif mode is Mode.DESTROY:
@@ -208,18 +231,26 @@ class Runner:
             outputs = step.apply(ctx, change, observed)
         step.verify(ctx, outputs)
         self.store.update_step(
-            step.id, status=StepStatus.DONE, action=change.action.value, changes=change.field_paths(),
-            outputs=outputs, finished_at=time.time(),
-        )  # fmt: skip
+            step.id,
+            status=StepStatus.DONE,
+            action=change.action.value,
+            changes=change.field_paths(),
+            outputs=outputs,
+            finished_at=time.time(),
+        )
 
     def _destroy(self, step: Step, ctx: StepContext, change: Change, observed: Document | None) -> None:
         if change.action is Action.DELETE:
             assert observed is not None
             step.delete(ctx, observed)
         self.store.update_step(
-            step.id, status=StepStatus.DESTROYED, action=change.action.value, changes=[], outputs={},
+            step.id,
+            status=StepStatus.DESTROYED,
+            action=change.action.value,
+            changes=[],
+            outputs={},
             finished_at=time.time(),
-        )  # fmt: skip
+        )
 
 
 def _edges(steps: Sequence[Step], *, reverse: bool) -> dict[str, set[str]]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from orchestrator.engine.context import Interrupted
 from orchestrator.engine.phases import Phase, PhaseRegistry
 from orchestrator.engine.results import Outcome, PhaseResult
 from orchestrator.engine.runner import Mode, Runner
@@ -90,11 +91,11 @@ class Session:
         out = SessionResult()
         queue = [p for p in self.registry if p.available]
         for index, phase in enumerate(queue):
-            if index and not dry_run and not self.is_complete(phase.number):
-                if confirm(out.phases[-1], phase) is Decision.STOP:
-                    out.stopped_at_confirmation = True
-                    out.next_phase = phase.number
-                    return out
+            asking = index and not dry_run and not self.is_complete(phase.number)
+            if asking and confirm(out.phases[-1], phase) is Decision.STOP:
+                out.stopped_at_confirmation = True
+                out.next_phase = phase.number
+                return out
             result = self._execute(phase, Mode.PLAN if dry_run else Mode.APPLY)
             out.phases.append(result)
             if result.failed or result.interrupted:
@@ -129,7 +130,12 @@ class Session:
         steps: list[Step] = phase.steps(self.config)
         if mode.writes:
             self.store.set_phase(phase.number, StepStatus.RUNNING)
-        results = self.runner.execute(steps, mode)
+        try:
+            results = self.runner.execute(steps, mode)
+        except Interrupted:
+            if mode.writes:
+                self.store.set_phase(phase.number, StepStatus.INTERRUPTED)
+            raise
         result = PhaseResult(phase.number, phase.name, results)
         if mode.writes:
             self.store.set_phase(phase.number, _phase_status(result, mode))

@@ -66,7 +66,7 @@ class Step(ABC):
         tags = observed.get("tags") or {}
         return bool(tags.get(OWNER_TAG) == ctx.deployment)
 
-    def reattach(self, ctx: StepContext, operation: str, continuation: str) -> None:
+    def reattach(self, ctx: StepContext, operation: str, continuation: str) -> None:  # noqa: B027
         """Re-attach to a long-running operation a previous process started (see `ctx.lro`).
 
         Steps without long-running operations keep this default: the step is simply observed again."""

@@ -34,8 +34,11 @@ def records_cli(server: RecordServer, workdir: Path) -> RunRecords:
 
     def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> CliResult:
         return run_cli(
-            ["--state", "state.json", *args], cwd=workdir, module=RECORD_CLI,
-            env={"RECORD_SERVER_URL": server.url, **(env or {})}, stdin=stdin,
-        )  # fmt: skip
+            ["--state", "state.json", *args],
+            cwd=workdir,
+            module=RECORD_CLI,
+            env={"RECORD_SERVER_URL": server.url, **(env or {})},
+            stdin=stdin,
+        )
 
     return run

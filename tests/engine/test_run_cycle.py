@@ -16,8 +16,9 @@ def _steps(doc: dict) -> dict[str, dict]:
     return {s["id"]: s for p in doc["phases"] for s in p["steps"]}
 
 
-def test_run_creates_everything_then_rerun_is_all_noop_with_zero_writes(records_cli: RunRecords,
-                                                                        server: RecordServer) -> None:  # fmt: skip
+def test_run_creates_everything_then_rerun_is_all_noop_with_zero_writes(
+    records_cli: RunRecords, server: RecordServer
+) -> None:
     first = records_cli("--output", "json", "run", "--yes")
     assert first.code == 0, first
     doc = first.json
@@ -100,7 +101,9 @@ def test_destroy_dry_run_deletes_nothing(records_cli: RunRecords, server: Record
     assert {s["action"] for s in _steps(result.json).values()} == {"delete"}
 
 
-def test_status_reads_the_state_file_only(records_cli: RunRecords, server: RecordServer, workdir: Path) -> None:
+def test_status_reads_the_state_file_only(
+    records_cli: RunRecords, server: RecordServer, workdir: Path
+) -> None:
     assert records_cli("run", "--phase", "1").code == 0
     server.reset_counts()
     status = records_cli("--output", "json", "status")

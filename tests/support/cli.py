@@ -41,10 +41,22 @@ def command(module: str | None, args: list[str]) -> list[str]:
     return [sys.executable, *entry, *args]
 
 
-def run_cli(args: list[str], *, cwd: Path, env: dict[str, str] | None = None, module: str | None = None,
-            stdin: str | None = None, timeout: float = 120) -> CliResult:  # fmt: skip
+def run_cli(
+    args: list[str],
+    *,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    module: str | None = None,
+    stdin: str | None = None,
+    timeout: float = 120,
+) -> CliResult:
     proc = subprocess.run(
-        command(module, args), cwd=cwd, env=cli_env(env), input=stdin if stdin is not None else "",
-        capture_output=True, text=True, timeout=timeout,
-    )  # fmt: skip
+        command(module, args),
+        cwd=cwd,
+        env=cli_env(env),
+        input=stdin if stdin is not None else "",
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     return CliResult(proc.returncode, proc.stdout, proc.stderr)

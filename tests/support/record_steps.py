@@ -59,8 +59,14 @@ class RecordServices:
 class RecordStep(Step):
     """One record. `data` is what we set; the server echoes it back plus a server-owned `revision`."""
 
-    def __init__(self, name: str, phase: int, data: dict[str, Any], depends_on: tuple[str, ...] = (),
-                 wait_for: str | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        name: str,
+        phase: int,
+        data: dict[str, Any],
+        depends_on: tuple[str, ...] = (),
+        wait_for: str | None = None,
+    ) -> None:
         super().__init__(f"p{phase}/{name}", phase=phase, title=f"record {name}", depends_on=depends_on)
         self.name = name
         self.data = data
@@ -79,10 +85,15 @@ class RecordStep(Step):
 
     def apply(self, ctx: StepContext, change: Change, observed: Document | None) -> Outputs:
         body = {**dict(change.desired), "revision": (observed or {}).get("revision", 0) + 1}
-        ctx.mutate(f"PUT record {self.name} ({change.action})", lambda: ctx.services.records.put(self.name, body))
+        ctx.mutate(
+            f"PUT record {self.name} ({change.action})", lambda: ctx.services.records.put(self.name, body)
+        )
         if self.wait_for:
-            ctx.wait_until(f"record {self.wait_for} to appear",
-                           lambda: ctx.services.records.get(self.wait_for) is not None, interval=0.1)  # fmt: skip
+            ctx.wait_until(
+                f"record {self.wait_for} to appear",
+                lambda: ctx.services.records.get(self.wait_for) is not None,
+                interval=0.1,
+            )
         return {"name": self.name, "id": f"/records/{self.name}"}
 
     def outputs(self, observed: Document) -> Outputs:
@@ -113,8 +124,13 @@ def chain_registry() -> PhaseRegistry:
             RecordStep("cluster-a", 2, {"nodes": 1}, ("p2/role", "p1/subnet-a")),
             RecordStep("cluster-b", 2, {"nodes": 2}, ("p2/identity", "p1/subnet-b")),
             RecordStep("pool-a", 2, {"spot": True}, ("p2/cluster-a",)),
-            RecordStep("pool-b", 2, {"spot": True}, ("p2/cluster-b",),
-                       wait_for=os.environ.get("RECORD_WAIT_FOR") or None),  # fmt: skip
+            RecordStep(
+                "pool-b",
+                2,
+                {"spot": True},
+                ("p2/cluster-b",),
+                wait_for=os.environ.get("RECORD_WAIT_FOR") or None,
+            ),
         ]
         if timeout:
             steps[-1].timeout_s = timeout

@@ -1,0 +1,1 @@
+"""The engine: steps, diff, runner, phases and the session that runs them."""
