@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import shlex
 import sys
 from collections.abc import Callable
@@ -39,6 +40,10 @@ def handled(fn: F) -> F:
                 errors.OrchestrateError("interrupted; run `orchestrate resume` to continue"),
                 code=errors.EXIT_INTERRUPTED,
             )
+        except Exception as exc:  # a bug: say so plainly, keep the traceback for -v
+            logging.getLogger("orchestrate").debug("internal error", exc_info=True)
+            message = f"internal error: {type(exc).__name__}: {exc} (run with -v for details and report it)"
+            return report_error(state, errors.OrchestrateError(message))
 
     return wrapper  # type: ignore[return-value]
 
@@ -120,15 +125,39 @@ def init(state: CliState, force: bool) -> int:
 # -- plan -----------------------------------------------------------------------------------------
 @click.command()
 @click.option("--phase", type=int, default=None, help="Plan only this phase.")
+@click.option("--strict-budget", is_flag=True, help="Fail when the always-on estimate exceeds the budget.")
 @handled
-def plan(state: CliState, phase: int | None) -> int:
-    """Preflight and show what would change, per step and field. Makes no writes."""
+def plan(state: CliState, phase: int | None, strict_budget: bool) -> int:
+    """Preflight and show what would change, per step and field, and what it costs. Makes no writes."""
     with _app(state, "plan") as app:
+        verdict = _budget_preflight(state, app, strict_budget)
         numbers = [phase] if phase else [p.number for p in app.registry if p.available]
         results = app.session.plan(numbers)
         code = errors.EXIT_STEP_FAILED if any(p.failed for p in results) else 0
-        _emit(state, app, "plan", results, code, plan=True)
+        cost = _cost_delta(app)
+        _emit(state, app, "plan", results, code, plan=True, cost=cost, budget=verdict)
         return code
+
+
+def _budget_preflight(state: CliState, app: Any, strict: bool) -> dict[str, Any]:
+    from orchestrator.cost import render_verdict_text, verdict_to_json
+    from orchestrator.preflight import budget_verdict, enforce_budget
+
+    verdict = budget_verdict(app.config)
+    if not verdict.ok:
+        render_verdict_text(verdict, state.stderr)
+    enforce_budget(verdict, strict=strict)
+    return verdict_to_json(verdict)
+
+
+def _cost_delta(app: Any) -> dict[str, Any]:
+    """How this plan moves the monthly bill, from the config of the last successful run."""
+    from orchestrator.config.model import Deployment
+    from orchestrator.cost import delta_to_json, estimate_delta
+
+    applied = app.store.document.applied_config
+    before = Deployment.model_validate(applied) if applied else None
+    return delta_to_json(estimate_delta(before, app.config))
 
 
 # -- run ------------------------------------------------------------------------------------------
@@ -137,12 +166,16 @@ def plan(state: CliState, phase: int | None) -> int:
 @click.option("--yes", is_flag=True, help="Do not stop for confirmation between phases.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; make no writes.")
 @click.option("--force", is_flag=True, help="Run --phase N even if an earlier phase is incomplete.")
+@click.option("--strict-budget", is_flag=True, help="Fail when the always-on estimate exceeds the budget.")
 @handled
-def run(state: CliState, phase: int | None, yes: bool, dry_run: bool, force: bool) -> int:
+def run(
+    state: CliState, phase: int | None, yes: bool, dry_run: bool, force: bool, strict_budget: bool
+) -> int:
     """Run phase N, or every pending phase in order, asking between phases."""
     from orchestrator.engine.session import SessionResult
 
     with _app(state, "run") as app:
+        _budget_preflight(state, app, strict_budget)
         if phase is not None:
             result = app.session.run_phase(phase, force=force, dry_run=dry_run)
             outcome = SessionResult(phases=[result])
@@ -164,6 +197,8 @@ def resume(state: CliState, yes: bool) -> int:
 
 
 def _finish_run(state: CliState, app: Any, command: str, outcome: SessionResult, dry_run: bool) -> int:
+    if not dry_run and outcome.phases and not (outcome.failed or outcome.interrupted):
+        app.store.set_applied_config(app.config.model_dump(mode="json"))
     if outcome.interrupted:
         code = errors.EXIT_INTERRUPTED
     elif outcome.failed:
@@ -314,6 +349,56 @@ def _status_document(doc: Any, names: dict[int, str]) -> dict[str, Any]:
     return {"command": "status", "deployment": doc.deployment, "phases": phases, "exit_code": 0}
 
 
+# -- cost -----------------------------------------------------------------------------------------
+@click.command()
+@click.option("--refresh", is_flag=True, help="Update prices from the Azure Retail Prices API first.")
+@handled
+def cost(state: CliState, refresh: bool) -> int:
+    """Itemised monthly estimate: demo vs production, and the hours-per-month budget mode."""
+    from orchestrator import cost as costs
+    from orchestrator.config import load_config
+    from orchestrator.output import emit_json
+
+    if not state.config_path.exists():
+        raise errors.UsageError(f"{state.config_path} not found; run `orchestrate init` to write one")
+    config = load_config(state.config_path)
+    prices_path = _prices_path(state, config.name)
+    table = costs.load_prices(prices_path if prices_path.exists() else None)
+    if refresh:
+        table = _refresh_prices(state, table, prices_path)
+    report = costs.estimate(config, table)
+    if state.json:
+        emit_json(sys.stdout, costs.cost_to_json(report))
+    else:
+        costs.render_cost_text(report, state.stdout)
+    return 0
+
+
+def _prices_path(state: CliState, deployment: str) -> Path:
+    from orchestrator.paths import default_state_path
+
+    return (state.state_path or default_state_path(deployment)).parent / "prices.json"
+
+
+def _refresh_prices(state: CliState, table: Any, path: Path) -> Any:
+    import datetime
+
+    import requests
+
+    from orchestrator import cost as costs
+
+    try:
+        result = costs.refresh_prices(table, costs.RETAIL_PRICES_URL, today=datetime.date.today())
+    except requests.RequestException as exc:
+        raise errors.CloudError(f"could not reach the Azure Retail Prices API: {exc}") from None
+    costs.save_prices(result.table, path)
+    state.stderr.print(
+        f"Prices refreshed into {path}: {len(result.changed)} changed, {len(result.unchanged)} unchanged,"
+        f" {len(result.missing)} kept (meter not found), {len(result.duplicates)} duplicate meters logged."
+    )
+    return result.table
+
+
 # -- shared rendering -----------------------------------------------------------------------------
 def _emit(
     state: CliState,
@@ -339,6 +424,12 @@ def _emit(
         emit_json(sys.stdout, doc)
         return
     render_plan(state.stdout, phases, applied=not plan)
+    if extra.get("cost"):
+        cost = extra["cost"]
+        state.stdout.print(
+            f"Monthly estimate: ${cost['before_monthly']:.2f} -> ${cost['after_monthly']:.2f}"
+            f" ({cost['delta_monthly']:+.2f}); `orchestrate cost` itemises it."
+        )
     counts = app.counts.snapshot()
     state.stdout.print(
         f"API requests: Azure {counts['azure']['read']} read / {counts['azure']['write']} write;"
@@ -348,4 +439,4 @@ def _emit(
     )
 
 
-ALL = [init, plan, run, resume, destroy, status]
+ALL = [init, plan, run, resume, destroy, status, cost]

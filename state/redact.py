@@ -11,13 +11,16 @@ from typing import Any
 
 REDACTED = "<redacted>"
 
+# A key is secret when its last word is one of these, or it names key material explicitly.
+_SECRET_WORDS = frozenset(
+    {"password", "passwd", "secret", "token", "kubeconfig", "sas", "credential", "credentials"}
+)
 _SECRET_KEYS = re.compile(
-    r"(password|passwd|secret|token|api[_-]?key|access[_-]?key|account[_-]?key|client[_-]?key|"
-    r"private[_-]?key|connection[_-]?string|kubeconfig|client-key-data|client-certificate-data|sas)",
+    r"((api|access|account|client|private|shared|primary|secondary|storage)[_-]?key(s)?|connection[_-]?string|"
+    r"client-key-data|client-certificate-data)$",
     re.IGNORECASE,
 )
-# Keys that contain a secret-looking word but hold no secret.
-_ALLOWED_KEYS = frozenset({"key_vault_uri", "key_vault_id", "secret_names", "continuation"})
+_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _SECRET_VALUES = (
     re.compile(r"-----BEGIN [A-Z ]*(PRIVATE KEY|CERTIFICATE)-----"),
     re.compile(r"AccountKey=[^;]+"),
@@ -27,7 +30,8 @@ _SECRET_VALUES = (
 
 
 def is_secret_key(key: str) -> bool:
-    return key not in _ALLOWED_KEYS and bool(_SECRET_KEYS.search(key))
+    words = _WORDS.findall(key)
+    return bool(_SECRET_KEYS.search(key)) or (bool(words) and words[-1].lower() in _SECRET_WORDS)
 
 
 def looks_secret(value: str) -> bool:

@@ -79,4 +79,7 @@ class StateDocument(BaseModel):
     phases: dict[str, PhaseRecord] = Field(default_factory=dict)
     steps: dict[str, StepRecord] = Field(default_factory=dict)
     clusters_power: dict[str, str] = Field(default_factory=dict)
+    applied_config: dict[str, Any] | None = (
+        None  # the deployment.yaml of the last successful run (no secrets)
+    )
     last_command: str | None = None

@@ -95,6 +95,10 @@ class StateStore:
             record.status = status
             record.finished_at = self._clock() if status == StepStatus.DONE else None
 
+    def set_applied_config(self, config: dict[str, Any]) -> None:
+        with self._editing() as doc:
+            doc.applied_config = redact(config)
+
     def set_power(self, cluster: str, state: str) -> None:
         with self._editing() as doc:
             doc.clusters_power[cluster] = state

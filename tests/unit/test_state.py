@@ -7,7 +7,7 @@ import pytest
 
 from orchestrator.errors import StateError
 from state.local import LocalBackend
-from state.redact import REDACTED, redact
+from state.redact import REDACTED, is_secret_key, redact
 from state.schema import SCHEMA_VERSION, StepStatus
 from state.store import StateStore
 
@@ -86,3 +86,39 @@ def test_secrets_never_reach_the_file(tmp_path: Path) -> None:
 
 def test_redact_keeps_structure() -> None:
     assert redact({"a": [{"token": "x"}], "b": 1}) == {"a": [{"token": REDACTED}], "b": 1}
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "password",
+        "adminPassword",
+        "client_secret",
+        "accessToken",
+        "account_key",
+        "primaryKey",
+        "client-key-data",
+        "connection_string",
+        "kubeconfig",
+        "sas",
+    ],
+)
+def test_secret_keys(key: str) -> None:
+    assert is_secret_key(key)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "external_secrets_refresh",
+        "secret_names",
+        "key_vault_uri",
+        "token_endpoint_url",
+        "continuation",
+        "ssh_key_path_hint",
+        "keys_count",
+        "tokenizer",
+    ],
+)
+def test_keys_that_only_mention_a_secret_are_kept(key: str) -> None:
+    assert not is_secret_key(key)
