@@ -26,9 +26,20 @@ unit: install
 
 test: lint typecheck unit
 
+# The main job on the local cloud: every phase built so far, from an empty cloud. The local cloud's
+# Spot quota is raised to what the seed topology needs (a real subscription often has 3 vCPUs) and its
+# clock runs at 1/20 of Azure's, so the three clusters take about 20 s instead of 6-7 minutes.
+DEMO := .orchestrate/demo
 demo: install
-	rm -rf .orchestrate/demo
-	$(BIN)/orchestrate --cloud local --state .orchestrate/demo/state.json --config examples/demo.yaml run --yes
+	rm -rf $(DEMO) && mkdir -p $(DEMO)
+	$(BIN)/python -m emulator configure --dir $(DEMO)/.orchestrate/local-cloud --time-scale 0.05 \
+		--quota lowPriorityCores=16 >/dev/null
+	cd $(DEMO) && ../../$(BIN)/orchestrate init
+	cd $(DEMO) && ../../$(BIN)/orchestrate cost | tail -n 4
+	cd $(DEMO) && ../../$(BIN)/orchestrate --cloud local run --yes
+	cd $(DEMO) && ../../$(BIN)/orchestrate --cloud local plan | tail -n 3
+	cd $(DEMO) && ../../$(BIN)/orchestrate --cloud local kubeconfig --dir kube
+	cd $(DEMO) && ../../$(BIN)/orchestrate status
 
 bench: install
 	$(BIN)/python bench/cli_startup.py

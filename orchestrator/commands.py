@@ -131,7 +131,8 @@ def plan(state: CliState, phase: int | None, strict_budget: bool) -> int:
     """Preflight and show what would change, per step and field, and what it costs. Makes no writes."""
     with _app(state, "plan") as app:
         verdict = _budget_preflight(state, app, strict_budget)
-        numbers = [phase] if phase else [p.number for p in app.registry if p.available]
+        numbers = [phase] if phase else app.session.runnable()
+        app.session.preflight(numbers)
         results = app.session.plan(numbers)
         code = errors.EXIT_STEP_FAILED if any(p.failed for p in results) else 0
         cost = _cost_delta(app)
@@ -176,6 +177,8 @@ def run(
 
     with _app(state, "run") as app:
         _budget_preflight(state, app, strict_budget)
+        if not dry_run:
+            app.session.preflight([phase] if phase is not None else app.session.runnable())
         if phase is not None:
             result = app.session.run_phase(phase, force=force, dry_run=dry_run)
             outcome = SessionResult(phases=[result])
@@ -399,6 +402,48 @@ def _refresh_prices(state: CliState, table: Any, path: Path) -> Any:
     return result.table
 
 
+# -- kubeconfig -----------------------------------------------------------------------------------
+@click.command()
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write DIR/<cluster>.kubeconfig for each cluster (mode 0600).",
+)
+@click.option(
+    "--merge", is_flag=True, help="Add the contexts to your kubeconfig ($KUBECONFIG or ~/.kube/config)."
+)
+@click.option("--admin", is_flag=True, help="Cluster-admin credentials instead of the cluster-user ones.")
+@handled
+def kubeconfig(state: CliState, directory: Path | None, merge: bool, admin: bool) -> int:
+    """Write kubeconfigs for the clusters. Credentials never enter the state file."""
+    from orchestrator import kubeconfig as kc
+    from steps.names import clusters_rg
+
+    if not directory and not merge:
+        raise errors.UsageError("pass --dir DIR, --merge, or both")
+    with _app(state, "kubeconfig") as app:
+        if not app.session.is_complete(2):
+            raise errors.UsageError("phase 2 (AKS cluster provisioning) is not complete; run it first")
+        docs = {
+            c.name: kc.fetch(app.services, clusters_rg(app.config), c.name, admin=admin)
+            for c in app.config.clusters
+        }
+    written = []
+    if directory:
+        for name, doc in docs.items():
+            kc.write_private(directory / f"{name}.kubeconfig", doc)
+            written.append(str(directory / f"{name}.kubeconfig"))
+    if merge:
+        target = kc.default_kubeconfig_path()
+        kc.write_private(target, kc.merge(kc.read_existing(target), docs.values()))
+        written.append(f"{target} (merged {len(docs)} contexts)")
+    for line in written:
+        state.stdout.print(f"wrote {line}")
+    return 0
+
+
 # -- shared rendering -----------------------------------------------------------------------------
 def _emit(
     state: CliState,
@@ -439,4 +484,4 @@ def _emit(
     )
 
 
-ALL = [init, plan, run, resume, destroy, status, cost]
+ALL = [init, plan, run, resume, destroy, status, cost, kubeconfig]

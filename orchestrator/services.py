@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from orchestrator.azure.clients import AzureClients
 from orchestrator.clouds import open_cloud
+from orchestrator.egress import EgressIp, from_echo_service, loopback
 from orchestrator.telemetry import RequestCounts
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ class Services:
     azure: AzureClients
     counts: RequestCounts
     cloud: str
+    egress: EgressIp = field(default_factory=lambda: EgressIp(loopback))
     extras: dict[str, Any] = field(default_factory=dict)
     closers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -34,9 +36,11 @@ def product_services(app: App) -> Services:
         app.options.cloud, subscription_id=app.config.subscription_id, state_path=app.state_path
     )
     azure = AzureClients(handle.target, app.counts)
+    egress = EgressIp(loopback if app.options.cloud == "local" else from_echo_service)
     return Services(
         azure=azure,
         counts=app.counts,
         cloud=app.options.cloud,
+        egress=egress,
         closers=[lambda: handle.__exit__(None, None, None)],
     )

@@ -4,7 +4,11 @@ what this version can do."""
 
 from __future__ import annotations
 
-from orchestrator.engine.phases import Phase, PhaseRegistry, no_steps
+from typing import Any
+
+from orchestrator.config.checks import Problem
+from orchestrator.engine.phases import Phase, PhaseRegistry, Preflight, StepBuilder, no_steps
+from orchestrator.engine.step import Step
 
 PHASE_NAMES = (
     "Network foundation",
@@ -17,5 +21,36 @@ PHASE_NAMES = (
 )
 
 
+def _phase1(config: Any) -> list[Step]:
+    from steps.network import phase1_steps
+
+    return list(phase1_steps(config))
+
+
+def _phase2(config: Any) -> list[Step]:
+    from steps.clusters import phase2_steps
+
+    return list(phase2_steps(config))
+
+
+def _preflight1(config: Any, services: Any) -> list[Problem]:
+    from steps.preflight import phase1_preflight
+
+    return phase1_preflight(config, services)
+
+
+def _preflight2(config: Any, services: Any) -> list[Problem]:
+    from steps.preflight import phase2_preflight
+
+    return phase2_preflight(config, services)
+
+
+BUILDERS: dict[int, tuple[StepBuilder, Preflight]] = {1: (_phase1, _preflight1), 2: (_phase2, _preflight2)}
+
+
 def default_registry() -> PhaseRegistry:
-    return PhaseRegistry([Phase(n, name, no_steps, available=False) for n, name in enumerate(PHASE_NAMES, 1)])
+    phases = []
+    for number, name in enumerate(PHASE_NAMES, 1):
+        build, preflight = BUILDERS.get(number, (no_steps, None))
+        phases.append(Phase(number, name, build, available=number in BUILDERS, preflight=preflight))
+    return PhaseRegistry(phases)

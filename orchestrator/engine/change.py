@@ -31,6 +31,7 @@ class Change:
     fields: tuple[FieldChange, ...] = ()
     reason: str = ""
     desired: Any = field(default=None, compare=False, repr=False)
+    replace: bool = False  # an immutable field changes: apply deletes and creates again
 
     @property
     def is_noop(self) -> bool:

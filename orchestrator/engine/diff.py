@@ -38,7 +38,13 @@ SERVER_OWNED: Mapping[str, tuple[Ignored, ...]] = {
         Ignored("properties.powerState", "changed by `orchestrate stop`/`start`, not by phases"),
     ),
     "Microsoft.ContainerService/managedClusters/agentPools": (
-        Ignored("properties.count", "the cluster autoscaler owns node counts"),
+        Ignored("properties.orchestratorVersion", "AKS fills it in and upgrades it"),
+        Ignored("properties.nodeImageVersion", "AKS node image upgrades"),
+        Ignored("properties.powerState", "changed by `orchestrate stop`/`start`"),
+    ),
+    # An agent pool with enableAutoScaling: the same, plus the live node count.
+    "Microsoft.ContainerService/managedClusters/agentPools#autoscaled": (
+        Ignored("properties.count", "the cluster autoscaler owns node counts between minCount and maxCount"),
         Ignored("properties.orchestratorVersion", "AKS fills it in and upgrades it"),
         Ignored("properties.nodeImageVersion", "AKS node image upgrades"),
         Ignored("properties.powerState", "changed by `orchestrate stop`/`start`"),
@@ -64,7 +70,9 @@ def _matches(path: str, patterns: Sequence[str]) -> bool:
         return text.replace("[", "<").replace("]", ">")
 
     candidates = (plain(path), plain(_generic(path)))
-    return any(fnmatch.fnmatchcase(c, plain(p)) for p in patterns for c in candidates)
+    # A pattern also covers everything beneath it ("a.b" covers "a.b.c" and "a.b[x].c").
+    globs = [g for p in patterns for g in (plain(p), plain(p) + ".*", plain(p) + "<*")]
+    return any(fnmatch.fnmatchcase(c, g) for g in globs for c in candidates)
 
 
 def _generic(path: str) -> str:

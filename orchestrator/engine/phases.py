@@ -10,9 +10,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from orchestrator.config.checks import Problem
 from orchestrator.engine.step import Step
 
 StepBuilder = Callable[[Any], list[Step]]
+Preflight = Callable[[Any, Any], list[Problem]]  # (config, services) -> problems; reads only
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class Phase:
     name: str
     build: StepBuilder
     available: bool = True  # False: registered and named, but not implemented in this version
+    preflight: Preflight | None = None
 
     def steps(self, config: Any) -> list[Step]:
         steps = self.build(config)

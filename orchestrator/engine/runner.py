@@ -176,9 +176,9 @@ class Runner:
                 started_at=time.time(),
                 error=None,
             )
-        change = Change.noop("")
+        planned: list[Change] = [Change.noop("")]
         try:
-            change = self._lifecycle(step, ctx, mode)
+            self._lifecycle(step, ctx, mode, planned)
             outcome = Outcome.DONE if mode.writes else Outcome.PLANNED
             error = None
         except Interrupted:
@@ -191,6 +191,7 @@ class Runner:
         if mode.writes and outcome is not Outcome.DONE:
             status = StepStatus.INTERRUPTED if outcome is Outcome.INTERRUPTED else StepStatus.FAILED
             self.store.update_step(step.id, status=status, error=error, finished_at=time.time())
+        change = planned[-1]
         result = StepResult(
             step.id,
             step.title,
@@ -205,7 +206,9 @@ class Runner:
         self.reporter.step_finished(result)
         return result
 
-    def _lifecycle(self, step: Step, ctx: StepContext, mode: Mode) -> Change:
+    def _lifecycle(self, step: Step, ctx: StepContext, mode: Mode, planned: list[Change]) -> None:
+        """Plan, then (by mode) apply or destroy; `planned` receives the Change as soon as it is known,
+        so a step that fails while applying still reports what it was doing."""
         record = self.store.step(step.id)
         if mode.writes and record.lro is not None:
             step.reattach(ctx, record.lro.operation, record.lro.continuation)
@@ -213,6 +216,7 @@ class Runner:
             change, observed = step.plan_destroy(ctx)
         else:
             change, observed = step.plan(ctx)
+        planned.append(change)
         if mode.writes and record.needs_observe:
             self.store.close_open_mutations(
                 step.id, f"resolved by observing the live resource: {change.action}"
@@ -221,7 +225,6 @@ class Runner:
             self._apply(step, ctx, change, observed)
         elif mode is Mode.DESTROY:
             self._destroy(step, ctx, change, observed)
-        return change
 
     def _apply(self, step: Step, ctx: StepContext, change: Change, observed: Document | None) -> None:
         if change.is_noop:

@@ -17,7 +17,7 @@ from orchestrator.engine.phases import Phase, PhaseRegistry
 from orchestrator.engine.results import Outcome, PhaseResult
 from orchestrator.engine.runner import Mode, Runner
 from orchestrator.engine.step import Step
-from orchestrator.errors import UsageError
+from orchestrator.errors import PreflightError, UsageError
 from state.schema import StepStatus
 from state.store import StateStore
 
@@ -75,6 +75,19 @@ class Session:
                 f"phase {number} needs phase {first.number} ({first.name}) to be complete first;"
                 f" run `orchestrate run --phase {first.number}`, or pass --force to run it anyway"
             )
+
+    def preflight(self, numbers: Sequence[int]) -> None:
+        """Run the live checks of the given phases that are not complete yet; raise with every problem."""
+        problems = []
+        for number in numbers:
+            phase = self._phase(number)
+            if phase.preflight is not None and not self.is_complete(number):
+                problems += phase.preflight(self.config, self.runner.services)
+        if problems:
+            raise PreflightError(problems)
+
+    def runnable(self) -> list[int]:
+        return [p.number for p in self.registry if p.available]
 
     # -- plan and run ----------------------------------------------------------------------------
     def plan(self, numbers: Sequence[int]) -> list[PhaseResult]:

@@ -28,7 +28,7 @@ MANAGED_BY_TAG = "managed-by"
 class Step(ABC):
     """Subclasses set `id`, `phase`, `title`, and usually `depends_on` in `__init__`."""
 
-    kind: ClassVar[str] = "*"  # resource kind, selects the server-owned fields left out of diffs
+    kind: str = "*"  # resource kind, selects the server-owned fields left out of diffs
     default_timeout_s: ClassVar[float] = 1800.0
 
     def __init__(self, step_id: str, *, phase: int, title: str, depends_on: tuple[str, ...] = ()):

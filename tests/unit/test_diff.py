@@ -39,6 +39,12 @@ def test_server_owned_fields_are_declared_once_with_a_reason() -> None:
     ]
 
 
+def test_an_ignored_path_covers_everything_beneath_it() -> None:
+    desired = {"properties": {"pools": [{"name": "system", "count": 1}], "dns": "x"}}
+    observed = {"properties": {"pools": [{"name": "system", "count": 3}], "dns": "y"}}
+    assert [c.path for c in diff(desired, observed, extra_ignored=["properties.pools"])] == ["properties.dns"]
+
+
 def test_resource_ids_compare_case_insensitively_but_other_strings_do_not() -> None:
     rid = "/subscriptions/S/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/v"
     assert diff({"id_ref": rid}, {"id_ref": rid.lower()}) == []
