@@ -1,0 +1,73 @@
+"""Emulated Kubernetes API server for each AKS cluster of the local cloud.
+
+The real ``kubernetes`` Python client talks to :class:`KubeCluster` unchanged: discovery, the typed
+APIs, DynamicClient, server-side apply, the four PATCH types, label/field selectors, eviction, scale,
+status and TokenRequest subresources, CRD-registered kinds. Request bodies of built-in kinds are checked
+with the client's own pydantic models (422 Invalid; unknown fields tolerated). A small synchronous
+control loop runs after every write (no background threads). It is a simulation; **modelled**, not run:
+
+* **No containers run.** A scheduled pod is Running and Ready at once when its node's network is ready;
+  Job pods complete (Succeeded) at once. Logs are a placeholder line.
+* **Scheduling:** taints/tolerations (real matching), nodeSelector, required node affinity, cordon,
+  cpu/memory requests against allocatable, a 110-pod limit, missing PVCs; the least loaded node wins.
+  Unschedulable pods stay Pending (``PodScheduled=False``, reason ``Unschedulable``, real-style message).
+* **Nodes** (``add_node``): AKS labels (agentpool, mode, instance-type, topology, spot) and taints (spot
+  ``kubernetes.azure.com/scalesetpriority=spot:NoSchedule``); capacity/allocatable from a VM-size table
+  with AKS reservations.
+* **BYO CNI:** Nodes start NotReady (``Ready=False``, reason ``NetworkPluginNotReady``, taint
+  ``node.kubernetes.io/not-ready:NoSchedule``). A *CNI DaemonSet* is a DaemonSet in ``kube-system``
+  labelled ``k8s-app=cilium`` or annotated ``emulator.orchestrate.io/cni: "true"``; a node turns Ready
+  once a pod of one is bound to it (so it must tolerate the not-ready taint, e.g. ``operator: Exists``,
+  as Cilium does). Other pods on a NotReady node stay Pending (ContainerCreating) unless hostNetwork;
+  running pods whose node loses its CNI stay Running but not Ready.
+* **Cilium operator:** once a ``kube-system`` pod labelled ``io.cilium/app=operator`` (or
+  ``name=cilium-operator``) is Ready, Cilium's CRDs (CiliumNetworkPolicy, CiliumClusterwideNetworkPolicy,
+  CiliumNode, CiliumLoadBalancerIPPool, ...) are registered, as the real operator does at start-up.
+  No dataplane: policies are stored, not enforced. Gateway API CRDs are not Cilium's and stay absent.
+* **AKS add-ons** (``system_addons=True``): kube-dns Service (10th IP of the service CIDR), CoreDNS and
+  metrics-server Deployments (avoid spot nodes, so Pending until the CNI runs), kube-proxy DaemonSet
+  (hostNetwork), and the built-in StorageClasses (``default``, ``managed-csi``, ``managed-premium``,
+  ``azurefile-csi``, ...; ``WaitForFirstConsumer``).
+* **Controllers:** Deployment -> ReplicaSet -> Pods (a template change rolls out at once; ReplicaFailure
+  on refused pods), DaemonSet (one pod per eligible node, real default tolerations), StatefulSet
+  (ordinal names, all at once, PVCs from volumeClaimTemplates), Job. CronJobs never fire. Deleting an
+  owner deletes its dependents (ownerReferences) unless ``propagationPolicy=Orphan``.
+* **Volumes:** a modelled CSI provisioner binds PVCs to new ``pvc-<uid>`` PersistentVolumes (at once, or
+  on first scheduled consumer); reclaim policy Delete/Retain honoured. No disks exist.
+* **Services:** cluster IPs from the service CIDR; ``type: LoadBalancer`` gets a fake public ingress IP
+  from 20.200.0.0/16, or the ``azure-load-balancer-ipv4`` annotation / ``loadBalancerIP``, or an IP of
+  the node subnet with ``azure-load-balancer-internal: "true"``. Endpoints follow ready pods.
+* **Disruption:** PodDisruptionBudget status (int or percentage), eviction 201/429/500/404.
+* **Admission:** Pod Security (``pod-security.kubernetes.io/enforce`` baseline/restricted, main checks)
+  and the ServiceAccount plugin (the pod's ServiceAccount must exist) reject pods with 403; controllers
+  then report FailedCreate and retry after every write. LimitRanges default container requests/limits
+  and enforce min/max; ResourceQuotas (pods, cpu, memory, requests.*, limits.*) refuse pods over quota
+  and report ``status.used``; pods get their QoS class. warn/audit PSA labels are ignored. Immutable
+  fields (selectors, StorageClass parameters, clusterIP, ...) give 422; Secret ``stringData`` folds into
+  ``data``. Every namespace gets a ``default`` ServiceAccount and a ``kube-root-ca.crt`` ConfigMap.
+* **Events** (core/v1) for Scheduled/FailedScheduling, SuccessfulCreate/FailedCreate, NodeReady/
+  NodeNotReady and evictions (Killing), recorded on state transitions only; the newest 500 are kept.
+* **Auth:** the cluster's admin bearer token, or ServiceAccount tokens this cluster issued (TokenRequest
+  or ``service-account-token`` Secrets; HMAC-signed JWTs). No RBAC enforcement, no OIDC/Entra ID.
+* **Server-side apply:** per-manager field ownership in ``managedFields`` (FieldsV1), simplified: map
+  keys and keyed list elements (containers/env/ports/volumes/... by merge key) are fields, other lists
+  are atomic. Conflicts with Apply and Update managers; ``force`` takes ownership.
+* **Watch** returns the current objects (newer than ``resourceVersion``) as ADDED events and ends.
+* Deletion is immediate, except that user finalizers (anything but ``kubernetes`` and
+  ``kubernetes.io/...``) keep an object with ``deletionTimestamp`` until an update removes the last
+  one. Namespace deletion removes its objects at once, finalizers or not (the response shows
+  ``Terminating``).
+* A stopped cluster (``set_powered(False)``) answers every request with 503 ServiceUnavailable.
+* ``inject_fault(status, count=..., method=..., path_contains=...)`` makes the next matching requests fail
+  (429 with Retry-After, 5xx). Note that urllib3 under the kubernetes client retries a 429 that carries
+  Retry-After by itself (up to 3 times).
+* Operators the emulator does not know (Argo CD, External Secrets, Velero, ...) can be modelled with
+  plug-in controllers: ``add_controller(name, fn)``, ``fn(ControllerContext)``; see ``extensions``.
+* Not served: admission webhooks, RBAC decisions, OpenAPI documents, CRD schema validation,
+  EndpointSlices, Leases, aggregated APIs (metrics.k8s.io), real watches, exec/attach/port-forward.
+"""
+
+from .cluster import KubeCluster, KubeResponse
+from .extensions import ControllerContext
+
+__all__ = ["ControllerContext", "KubeCluster", "KubeResponse"]

@@ -1,0 +1,69 @@
+"""End-to-end fixtures: the real CLI in a subprocess, `--cloud local`, and an out-of-band door into the
+same local cloud (the real SDK clients) for drift and for checking what exists."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from emulator import LocalCloud, Settings
+from orchestrator.azure.clients import AzureClients, CloudTarget
+from orchestrator.azure.credentials import StaticTokenCredential
+from orchestrator.clouds import LOCAL_RETRY, LOCAL_SUBSCRIPTION
+from orchestrator.config.template import render_default_config
+from orchestrator.telemetry import RequestCounts
+from tests.support.cli import CliResult, run_cli
+
+# What the seed topology needs: 5 Spot nodes x 2 vCPU at creation (a new subscription often has 3).
+QUOTAS = {"lowPriorityCores": 16}
+
+
+class Workspace:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.cloud_dir = root / ".orchestrate" / "local-cloud"
+        self.state_path = root / ".orchestrate" / "aks-demo.json"
+
+    def settings(self, **changes: Any) -> None:
+        base = Settings.load(self.cloud_dir) or Settings()
+        quotas = {**base.quotas, **QUOTAS, **changes.pop("quotas", {})}
+        Settings(**{**base.__dict__, "quotas": quotas, **changes}).save(self.cloud_dir)
+
+    def cli(self, *args: str, timeout: float = 300) -> CliResult:
+        return run_cli(["--cloud", "local", *args], cwd=self.root, timeout=timeout)
+
+    def json(self, *args: str) -> Any:
+        result = self.cli("--output", "json", *args)
+        return result.json if result.stdout.strip() else {"_result": str(result)}
+
+    @contextmanager
+    def cloud(self) -> Iterator[AzureClients]:
+        """The same local cloud, reached with the SDK clients as any other tool would."""
+        cloud = LocalCloud.start(self.cloud_dir)
+        target = CloudTarget("local", LOCAL_SUBSCRIPTION, StaticTokenCredential(cloud.token), base_url=cloud.arm_url,
+                             connection_verify=str(cloud.ca_path), polling_interval=0, retry=LOCAL_RETRY)  # fmt: skip
+        clients = AzureClients(target, RequestCounts())
+        try:
+            yield clients
+        finally:
+            clients.close()
+            cloud.stop()
+
+    def write_config(self, edit: Callable[[str], str] = lambda text: text) -> None:
+        (self.root / "deployment.yaml").write_text(edit(render_default_config()))
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Workspace:
+    workspace = Workspace(tmp_path)
+    workspace.write_config()
+    workspace.settings(time_scale=0.0)
+    return workspace
+
+
+def steps_of(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {s["id"]: s for p in doc["phases"] for s in p["steps"]}

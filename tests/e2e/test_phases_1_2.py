@@ -1,0 +1,172 @@
+"""Phases 1-2 through the CLI against the local cloud: plan, run, re-run, drift, destroy."""
+
+from __future__ import annotations
+
+import stat
+
+import kubernetes
+import yaml
+
+from steps.names import clusters_rg, network_rg
+from tests.e2e.conftest import Workspace, steps_of
+
+RG_NET, RG_AKS = "rg-aks-demo-network", "rg-aks-demo-aks"
+
+
+def _build(ws: Workspace) -> None:
+    for phase in ("1", "2"):
+        result = ws.cli("run", "--phase", phase, "--yes")
+        assert result.code == 0, result
+
+
+def test_plan_shows_every_resource_then_run_builds_it_and_a_rerun_writes_nothing(ws: Workspace) -> None:
+    plan = ws.json("plan")
+    steps = steps_of(plan)
+    assert plan["exit_code"] == 0 and {s["action"] for s in steps.values()} == {"create"}
+    assert len(steps) == 12 + 16
+    cluster = steps["p2/cluster/aks-app1"]["changes"]
+    for field in (
+        "properties.networkProfile.podCidr",
+        "properties.networkProfile.networkPlugin",
+        "properties.apiServerAccessProfile.authorizedIPRanges",
+        "properties.oidcIssuerProfile.enabled",
+    ):
+        assert field in cluster
+    assert (
+        "properties.securityRules[allow-mesh-vxlan].properties.destinationPortRange"
+        in steps["p1/nsg/app1"]["changes"]
+    )
+    assert plan["api_requests"]["azure"]["write"] == 0
+
+    _build(ws)
+    with ws.cloud() as az:
+        mc = az.containerservice().managed_clusters.get(RG_AKS, "aks-app1")
+        assert (
+            mc.network_profile.network_plugin == "none" and mc.network_profile.pod_cidr == "192.168.16.0/20"
+        )
+        assert mc.api_server_access_profile.authorized_ip_ranges == ["127.0.0.1/32"]
+        assert mc.oidc_issuer_profile.issuer_url and mc.security_profile.workload_identity.enabled
+        spot = az.containerservice().agent_pools.get(RG_AKS, "aks-app1", "spot")
+        assert (spot.scale_set_priority, spot.scale_set_eviction_policy, spot.spot_max_price) == (
+            "Spot",
+            "Delete",
+            -1,
+        )
+        assert (spot.min_count, spot.max_count, spot.os_disk_type, spot.os_disk_size_gb) == (
+            1,
+            3,
+            "Ephemeral",
+            30,
+        )
+        system = az.containerservice().agent_pools.get(RG_AKS, "aks-app1", "system")
+        assert (system.mode, system.scale_set_priority or "Regular", system.count) == ("System", "Regular", 1)
+        nsg = az.network().network_security_groups.get(RG_NET, "nsg-aks-demo-app1")
+        rules = {r.name: r for r in nsg.security_rules}
+        assert rules["allow-mesh-vxlan"].source_address_prefixes == ["10.1.0.0/16", "10.3.0.0/16"]
+        assert "allow-ingress-http" in rules
+        mgmt_rules = {
+            r.name
+            for r in az.network().network_security_groups.get(RG_NET, "nsg-aks-demo-mgmt").security_rules
+        }
+        assert "allow-ingress-http" not in mgmt_rules
+        subnet = az.network().subnets.get(RG_NET, "vnet-aks-demo", "snet-app1")
+        assert subnet.network_security_group.id.lower().endswith("/nsg-aks-demo-app1")
+
+    after = ws.json("plan")
+    assert {s["action"] for s in steps_of(after).values()} == {"noop"}
+    again = ws.json("run", "--yes")
+    assert again["exit_code"] == 0 and again["api_requests"]["azure"]["write"] == 0
+    assert again["changes"]["noop"] == 28
+
+    state = ws.state_path.read_text()
+    cluster_outputs = yaml.safe_load(state)["steps"]["p2/cluster/aks-mgmt"]["outputs"]
+    assert {"id", "fqdn", "nodeResourceGroup", "oidcIssuerUrl"} <= set(cluster_outputs)
+    for secret in ("BEGIN", "client-key-data", "password", "token:", "AccountKey"):
+        assert secret not in state
+
+
+def test_drift_is_reported_as_exactly_the_changed_fields_and_repaired_by_one_update_each(
+    ws: Workspace,
+) -> None:
+    _build(ws)
+    with ws.cloud() as az:
+        net = az.network()
+        nsg = net.network_security_groups.get(RG_NET, "nsg-aks-demo-app2")
+        for rule in nsg.security_rules:
+            if rule.name == "allow-mesh-health":
+                rule.destination_port_range = "4241"
+        net.network_security_groups.begin_create_or_update(RG_NET, "nsg-aks-demo-app2", nsg).result()
+        aks = az.containerservice()
+        mc = aks.managed_clusters.get(RG_AKS, "aks-mgmt")
+        mc.api_server_access_profile.authorized_ip_ranges = ["127.0.0.1/32", "198.51.100.7/32"]
+        aks.managed_clusters.begin_create_or_update(RG_AKS, "aks-mgmt", mc).result()
+        pool = aks.agent_pools.get(RG_AKS, "aks-app2", "spot")
+        pool.max_count = 5
+        aks.agent_pools.begin_create_or_update(RG_AKS, "aks-app2", "spot", pool).result()
+
+    plan = ws.json("plan")
+    changed = {sid: s["changes"] for sid, s in steps_of(plan).items() if s["action"] != "noop"}
+    assert changed == {
+        "p1/nsg/app2": ["properties.securityRules[allow-mesh-health].properties.destinationPortRange"],
+        "p2/cluster/aks-mgmt": ["properties.apiServerAccessProfile.authorizedIPRanges"],
+        "p2/pool/aks-app2/spot": ["properties.maxCount"],
+    }
+    repair = ws.json("run", "--yes")
+    assert repair["exit_code"] == 0, repair
+    assert repair["changes"]["update"] == 3 and repair["api_requests"]["azure"]["write"] == 3
+    assert {s["action"] for s in steps_of(ws.json("plan")).values()} == {"noop"}
+
+
+def test_kubeconfig_files_are_private_and_reach_each_cluster(ws: Workspace) -> None:
+    _build(ws)
+    result = ws.cli("kubeconfig", "--dir", "kube")
+    assert result.code == 0, result
+    with ws.cloud():  # the local cloud serving again, as `python -m emulator serve` would for kubectl
+        for name in ("aks-mgmt", "aks-app1", "aks-app2"):
+            path = ws.root / "kube" / f"{name}.kubeconfig"
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600
+            api = kubernetes.config.new_client_from_config_dict(yaml.safe_load(path.read_text()))
+            nodes = kubernetes.client.CoreV1Api(api).list_node().items
+            spot = [
+                n for n in nodes if n.metadata.labels.get("kubernetes.azure.com/scalesetpriority") == "spot"
+            ]
+            assert (len(nodes), len(spot)) == (1 + {"aks-mgmt": 1}.get(name, 2), {"aks-mgmt": 1}.get(name, 2))
+    assert "client-key-data" not in ws.state_path.read_text() and "token" not in ws.state_path.read_text()
+
+
+def test_destroy_removes_everything_in_reverse_order(ws: Workspace) -> None:
+    _build(ws)
+    result = ws.json("destroy", "--yes")
+    assert result["exit_code"] == 0, result
+    assert [p["number"] for p in result["phases"]] == [2, 1]
+    with ws.cloud() as az:
+        groups = {g.name for g in az.resource().resource_groups.list()}
+    assert not groups & {network_rg_name(), clusters_rg_name()}
+    assert not any(g.startswith("MC_") for g in groups)
+
+
+def test_destroy_keeps_a_resource_group_holding_foreign_resources_and_names_them(ws: Workspace) -> None:
+    _build(ws)
+    with ws.cloud() as az:
+        az.network().network_security_groups.begin_create_or_update(
+            RG_NET, "nsg-someone-else", {"location": "koreacentral", "tags": {"owner": "another-team"}}
+        ).result()
+    result = ws.cli("destroy", "--yes")
+    assert result.code == 1, result
+    assert "Microsoft.Network/networkSecurityGroups/nsg-someone-else" in result.stderr + result.stdout
+    with ws.cloud() as az:
+        assert az.resource().resource_groups.check_existence(RG_NET)
+        assert [n.name for n in az.network().network_security_groups.list(RG_NET)] == ["nsg-someone-else"]
+        assert not az.resource().resource_groups.check_existence(RG_AKS)
+
+
+def network_rg_name() -> str:
+    from orchestrator.config.model import Deployment
+
+    return network_rg(Deployment())
+
+
+def clusters_rg_name() -> str:
+    from orchestrator.config.model import Deployment
+
+    return clusters_rg(Deployment())
