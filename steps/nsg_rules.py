@@ -25,15 +25,20 @@ CLUSTERMESH_APISERVER_PORTS = ["2379", "32379"]
 
 
 def rule(name: str, priority: int, *, protocol: str = "*", sources: list[str], ports: list[str],
-         destination: str = "*", access: str = "Allow") -> dict[str, Any]:  # fmt: skip
+         destination: str | list[str] = "*", access: str = "Allow") -> dict[str, Any]:  # fmt: skip
     props: dict[str, Any] = {
         "priority": priority,
         "direction": "Inbound",
         "access": access,
         "protocol": protocol,
         "sourcePortRange": "*",
-        "destinationAddressPrefix": destination,
     }
+    destinations = [destination] if isinstance(destination, str) else destination
+    props.update(
+        {"destinationAddressPrefix": destinations[0]}
+        if len(destinations) == 1
+        else {"destinationAddressPrefixes": destinations}
+    )
     props.update(
         {"sourceAddressPrefix": sources[0]} if len(sources) == 1 else {"sourceAddressPrefixes": sources}
     )
@@ -50,7 +55,9 @@ def rules_for(config: Deployment, subnet: Subnet) -> list[dict[str, Any]]:
         s.name: s.cidr for s in config.network.subnets if s.name in cluster_subnet_names(config)
     }
     if subnet.name in cluster_subnets:
-        rules = _cluster_rules(config, subnet, [c for n, c in cluster_subnets.items() if n != subnet.name])
+        services = [s.cidr for s in config.network.subnets if s.name not in cluster_subnets]
+        peers = [c for n, c in cluster_subnets.items() if n != subnet.name]
+        rules = _cluster_rules(config, subnet, peers, services)
     else:
         rules = _service_rules(config, subnet, list(cluster_subnets.values()))
     return [
@@ -60,13 +67,18 @@ def rules_for(config: Deployment, subnet: Subnet) -> list[dict[str, Any]]:
     ]
 
 
-def _cluster_rules(config: Deployment, subnet: Subnet, peers: list[str]) -> list[dict[str, Any]]:
+def _cluster_rules(
+    config: Deployment, subnet: Subnet, peers: list[str], services: list[str]
+) -> list[dict[str, Any]]:
     rules = [rule("allow-intra-subnet", 100, sources=[subnet.cidr], ports=["*"], destination=subnet.cidr)]
     if config.network.cluster_mesh_ports and peers:
-        rules += [
-            rule(name, 120 + 10 * i, protocol=proto, sources=peers, ports=ports, destination=subnet.cidr)
-            for i, (name, proto, ports) in enumerate(MESH_PORTS)
-        ]
+        for i, (name, proto, ports) in enumerate(MESH_PORTS):
+            # The clustermesh-apiserver sits behind an internal load balancer in the services subnet; with
+            # AKS's floating IP the packets reach the nodes still addressed to that frontend IP.
+            targets = [subnet.cidr, *services] if name == "allow-mesh-apiserver" else subnet.cidr
+            rules.append(
+                rule(name, 120 + 10 * i, protocol=proto, sources=peers, ports=ports, destination=targets)
+            )
     if subnet.ingress:
         rules.append(
             rule("allow-ingress-http", 170, protocol="Tcp", sources=["Internet"], ports=["80", "443"])

@@ -8,8 +8,10 @@ control loop runs after every write (no background threads). It is a simulation;
 
 * **No containers run.** A scheduled pod is Running and Ready at once when its node's network is ready;
   Job pods complete (Succeeded) at once. Logs are a placeholder line.
-* **Scheduling:** taints/tolerations (real matching), nodeSelector, required node affinity, cordon,
-  cpu/memory requests against allocatable, a 110-pod limit, missing PVCs; the least loaded node wins.
+* **Scheduling:** taints/tolerations (real matching), nodeSelector, required node affinity, required
+  pod affinity/anti-affinity (topologyKey), cordon, cpu/memory requests against allocatable, a 110-pod
+  limit, missing PVCs; preferred node affinity weights, then the least loaded node, win. Topology
+  spread constraints and preferred pod affinity are ignored.
   Unschedulable pods stay Pending (``PodScheduled=False``, reason ``Unschedulable``, real-style message).
 * **Nodes** (``add_node``): AKS labels (agentpool, mode, instance-type, topology, spot) and taints (spot
   ``kubernetes.azure.com/scalesetpriority=spot:NoSchedule``); capacity/allocatable from a VM-size table
@@ -52,7 +54,9 @@ control loop runs after every write (no background threads). It is a simulation;
 * **Server-side apply:** per-manager field ownership in ``managedFields`` (FieldsV1), simplified: map
   keys and keyed list elements (containers/env/ports/volumes/... by merge key) are fields, other lists
   are atomic. Conflicts with Apply and Update managers; ``force`` takes ownership.
-* **Watch** returns the current objects (newer than ``resourceVersion``) as ADDED events and ends.
+* **Watch** returns the current objects (newer than ``resourceVersion``) as ADDED events and ends; an
+  empty watch answers after 0.5 s so a client that re-watches in a loop does not spin. No MODIFIED or
+  DELETED events: poll instead.
 * Deletion is immediate, except that user finalizers (anything but ``kubernetes`` and
   ``kubernetes.io/...``) keep an object with ``deletionTimestamp`` until an update removes the last
   one. Namespace deletion removes its objects at once, finalizers or not (the response shows

@@ -30,6 +30,7 @@ from .tokens import verify as verify_token
 DEFAULT_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 _JSON = {"Content-Type": "application/json"}
 _log = logging.getLogger(__name__)
+IDLE_WATCH_PAUSE = 0.5  # seconds, outside the lock
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,8 @@ class KubeCluster:
             _log.exception("kube emulator %s: %s %s failed", self.name, method, path)
             status, payload = 500, KubeError(500, f"internal error: {exc!r}").status()
         if isinstance(payload, Stream):
+            if not payload.data:  # an empty watch: pause so a re-watching client does not spin
+                time.sleep(IDLE_WATCH_PAUSE)
             return KubeResponse(status, {**extra, "Content-Type": payload.content_type}, payload.data)
         if isinstance(payload, str):
             return KubeResponse(status, {**extra, "Content-Type": "text/plain"}, payload.encode())

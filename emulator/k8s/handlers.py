@@ -150,7 +150,10 @@ class Router:
                 raise KubeError(
                     405, "create requires a namespace for namespaced resources", "MethodNotAllowed"
                 )
-            created = self.objects.create(rt, ns, req.json(), req.manager(), route.version)
+            body = req.json()
+            if isinstance(body, dict) and rt.subresource("status") is not None:
+                body.pop("status", None)  # server-owned: reset on create, as the apiserver does
+            created = self.objects.create(rt, ns, body, req.manager(), route.version)
             return 201, self._out(created, route)
         if req.method == "DELETE":
             listed = self._list(req, route)

@@ -121,11 +121,13 @@ class Objects:
     ) -> Obj:
         obj = self._normalise(rt, ns, body, version)
         meta = obj["metadata"]
-        if not meta.get("name") and meta.get("generateName"):
-            meta["name"] = meta["generateName"] + self.store.next_suffix()
-        validate_name(rt.kind, meta.get("name", ""), strict=rt.group != "rbac.authorization.k8s.io")
+        generate = not meta.get("name") and meta.get("generateName")
+        strict = rt.group != "rbac.authorization.k8s.io"
+        validate_name(
+            rt.kind, meta["generateName"] + "x" if generate else meta.get("name", ""), strict=strict
+        )
         self._check_namespace(rt, ns, creating=True)
-        if self.find(rt, ns, meta["name"]) is not None:
+        if not generate and self.find(rt, ns, meta["name"]) is not None:
             raise already_exists(rt.plural, meta["name"], rt.group)
         meta.pop("resourceVersion", None)
         validate(obj, builtin=rt in BUILTIN)
@@ -136,6 +138,10 @@ class Objects:
             apply_limit_ranges(obj, self.store.items("limitranges", ns))
             check_quotas(obj, self.store.items("resourcequotas", ns), self.store.items("pods", ns))
             obj.setdefault("status", {})["qosClass"] = qos_class(obj["spec"])
+        if generate:  # after admission, as the apiserver does: errors name the generateName prefix
+            meta["name"] = meta["generateName"] + self.store.next_suffix()
+            if self.find(rt, ns, meta["name"]) is not None:
+                raise already_exists(rt.plural, meta["name"], rt.group)
         self._allocate(rt, obj)
         if manager:
             fieldmanager.record_update(None, obj, manager)
@@ -166,7 +172,7 @@ class Objects:
     def _check_service_account(self, pod: Obj, ns: str) -> None:
         account = pod["spec"].get("serviceAccountName") or "default"
         if self.store.get("serviceaccounts", ns, account) is None:
-            name = pod["metadata"].get("name", "")
+            name = pod["metadata"].get("name") or pod["metadata"].get("generateName", "")
             raise KubeError(
                 403,
                 f'pods "{name}" is forbidden: error looking up service account {ns}/{account}: '
@@ -211,8 +217,10 @@ class Objects:
             merged = copy.deepcopy(current)
             merged["status"] = obj.get("status", {})
             obj = merged
-        elif rt.subresource("status") is not None and "status" in current:
-            obj["status"] = copy.deepcopy(current["status"])
+        elif rt.subresource("status") is not None:
+            obj.pop("status", None)
+            if "status" in current:
+                obj["status"] = copy.deepcopy(current["status"])
         obj["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"]
         for marker in ("deletionTimestamp", "deletionGracePeriodSeconds"):
             if marker in current["metadata"]:
@@ -297,6 +305,8 @@ class Objects:
         if current is None:
             merged = fieldmanager.apply({"metadata": {"name": name}}, config, manager, force)
             merged = {**config, **merged, "metadata": {**config["metadata"], **merged["metadata"]}}
+            if rt.subresource("status") is not None:
+                merged.pop("status", None)
             return self.create(rt, ns, merged, None), True  # merged carries the applier's managedFields
         merged = fieldmanager.apply(current, config, manager, force)
         merged = self._normalise(rt, ns, merged, None)

@@ -117,7 +117,8 @@ def check_pod(pod: Obj, namespace: Obj | None) -> None:
     spec = pod.get("spec") or {}
     problems = _baseline(spec) + (_restricted(spec) if level == "restricted" else [])
     if problems:
-        name = (pod.get("metadata") or {}).get("name", "")
+        meta = pod.get("metadata") or {}
+        name = meta.get("name") or meta.get("generateName", "")
         raise KubeError(
             403,
             f'pods "{name}" is forbidden: violates PodSecurity "{level}:latest": {", ".join(problems)}',

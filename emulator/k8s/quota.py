@@ -13,7 +13,8 @@ COMPUTE = ("cpu", "memory")
 
 
 def _forbidden(pod: Obj, message: str) -> KubeError:
-    return KubeError(403, f'pods "{pod["metadata"].get("name", "")}" is forbidden: {message}', "Forbidden")
+    name = pod["metadata"].get("name") or pod["metadata"].get("generateName", "")
+    return KubeError(403, f'pods "{name}" is forbidden: {message}', "Forbidden")
 
 
 def apply_limit_ranges(pod: Obj, ranges: list[Obj]) -> None:

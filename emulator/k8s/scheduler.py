@@ -1,4 +1,4 @@
-"""Scheduling predicates: taints/tolerations, nodeSelector, required node affinity, cpu/memory fit."""
+"""Scheduling: taints/tolerations, nodeSelector, node and pod affinity, cordon, cpu/memory fit, node choice."""
 
 from __future__ import annotations
 

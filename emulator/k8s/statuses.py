@@ -1,4 +1,4 @@
-"""Status writers: workloads, PodDisruptionBudgets, Services (load balancer IP) and Endpoints."""
+"""Status writers: ReplicaSets, Deployments, DaemonSets, StatefulSets, Jobs and PodDisruptionBudgets."""
 
 from __future__ import annotations
 

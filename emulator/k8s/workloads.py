@@ -76,28 +76,27 @@ class WorkloadControllers:
         return self.objects.store.items("pods", ns)
 
     def _new_pod(self, owner: Obj, name: str, template: Obj, labels: dict[str, str]) -> str | None:
-        """Create a pod for ``owner``; returns the API error message when the pod was refused."""
+        """Create a pod for ``owner`` (``name`` ending in "-" is a generateName prefix).
+
+        Returns the API error message when the pod was refused (the caller reports FailedCreate).
+        """
         meta = copy.deepcopy(template.get("metadata") or {})
         meta["labels"] = {**(meta.get("labels") or {}), **labels}
-        meta["name"] = name
+        meta["generateName" if name.endswith("-") else "name"] = name
         meta["ownerReferences"] = [owner_ref(owner)]
         meta.pop("namespace", None)
         pod = {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": copy.deepcopy(template["spec"])}
-        kind = owner["kind"].lower()
         try:
-            self.objects.create(self.pods_rt, owner["metadata"]["namespace"], pod, None)
-        except KubeError as err:  # e.g. Pod Security admission: the controller reports FailedCreate
-            text = f"Error creating: {err.message}"
-            record(
-                self.objects.store, owner, "FailedCreate", text, component=f"{kind}-controller", warning=True
-            )
+            created = self.objects.create(self.pods_rt, owner["metadata"]["namespace"], pod, None)
+        except KubeError as err:  # e.g. Pod Security admission
             return err.message
+        text = f"Created pod: {created['metadata']['name']}"
         record(
             self.objects.store,
             owner,
             "SuccessfulCreate",
-            f"Created pod: {name}",
-            component=f"{kind}-controller",
+            text,
+            component=f"{owner['kind'].lower()}-controller",
         )
         return None
 
@@ -157,8 +156,7 @@ class WorkloadControllers:
         wanted = int(rs["spec"].get("replicas", 1))
         failure = None
         for _ in range(wanted - len(pods)):
-            name = f"{rs['metadata']['name']}-{self.objects.store.next_suffix()}"
-            failure = self._new_pod(rs, name, rs["spec"]["template"], {}) or failure
+            failure = self._new_pod(rs, f"{rs['metadata']['name']}-", rs["spec"]["template"], {}) or failure
         self._replica_failure(rs, failure)
         if len(pods) > wanted:
             pods.sort(key=lambda p: (bool(p["spec"].get("nodeName")), p["metadata"]["creationTimestamp"]))
@@ -228,8 +226,7 @@ class WorkloadControllers:
         template["spec"] = self.daemon_pod_spec(template["spec"])
         for node in sorted(eligible - by_node.keys()):
             template["spec"]["nodeName"] = node
-            name = f"{ds['metadata']['name']}-{self.objects.store.next_suffix()}"
-            self._new_pod(ds, name, template, {REVISION_LABEL: revision})
+            self._new_pod(ds, f"{ds['metadata']['name']}-", template, {REVISION_LABEL: revision})
 
     # -- StatefulSet ----------------------------------------------------------------------------
     def _statefulset(self, sts: Obj) -> None:
@@ -294,6 +291,5 @@ class WorkloadControllers:
         running = sum(1 for p in pods if active(p))
         remaining = int(spec.get("completions", 1)) - succeeded - running
         for _ in range(max(0, min(remaining, int(spec.get("parallelism", 1)) - running))):
-            name = f"{job['metadata']['name']}-{self.objects.store.next_suffix()}"
             labels = {"batch.kubernetes.io/job-name": job["metadata"]["name"]}
-            self._new_pod(job, name, spec["template"], labels)
+            self._new_pod(job, f"{job['metadata']['name']}-", spec["template"], labels)

@@ -80,7 +80,9 @@ class Cluster(Strict):
     subnet: str = Field(description="name of a subnet in network.subnets")
     tier: Literal[1, 2] = Field(2, description="seed Tier: 1 = platform (mgmt), 2 = applications")
     sku_tier: Literal["Free", "Standard"] = "Free"
-    kubernetes_version: K8sVersion = "1.33"
+    kubernetes_version: K8sVersion = Field(
+        "1.34", description="AKS minor version; preflight checks it against the versions the region offers"
+    )
     pod_cidr: Cidr
     service_cidr: Cidr = "172.16.0.0/16"
     dns_service_ip: IpAddress = "172.16.0.10"

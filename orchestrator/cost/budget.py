@@ -109,11 +109,15 @@ def free_grant_cap(prices: PriceTable) -> float:
 
 
 def cheapest_system_size(config: Deployment, prices: PriceTable) -> str:
-    """The VM size (>= 2 vCPU, >= 4 GiB, the AKS system-pool minimum) with the lowest bill."""
+    """The VM size (>= 2 vCPU, >= 4 GiB, the AKS system-pool minimum) with the lowest bill. B-series
+    sizes are left out: AKS does not support them for system pools (use-system-pools.md)."""
     candidates = [
         name
         for name, size in prices.vm_sizes.items()
-        if size.vcpus >= 2 and size.memory_gib >= 4 and prices.has(f"vm/{name}/payg")
+        if size.vcpus >= 2
+        and size.memory_gib >= 4
+        and prices.has(f"vm/{name}/payg")
+        and not name.startswith("Standard_B")
     ]
 
     def bill(name: str) -> Decimal:
@@ -126,7 +130,6 @@ def cheapest_system_size(config: Deployment, prices: PriceTable) -> str:
 def config_levers(config: Deployment, prices: PriceTable) -> list[tuple[str, str, Transform]]:
     cap = free_grant_cap(prices)
     size = cheapest_system_size(config, prices)
-    b_series = " (Microsoft does not recommend B-series for system pools)" if "_B" in size else ""
     return [
         (
             "log-analytics-free-grant",
@@ -135,7 +138,7 @@ def config_levers(config: Deployment, prices: PriceTable) -> list[tuple[str, str
         ),
         (
             "system-pool-size",
-            f"clusters[*].system_pool.vm_size: {size}{b_series}",
+            f"clusters[*].system_pool.vm_size: {size}",
             lambda c: tf.map_clusters(c, lambda k: tf.with_system_pool(k, vm_size=size)),
         ),
         (

@@ -45,5 +45,6 @@ def _no_emulator_errors(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     """A failing control-loop stage or a loop that never settles is a bug even if the test passes."""
     caplog.set_level(logging.WARNING, logger="emulator.k8s")
     yield
-    problems = [r.getMessage() for r in caplog.records if r.name.startswith("emulator.k8s")]
+    records = caplog.get_records("setup") + caplog.get_records("call")
+    problems = [r.getMessage() for r in records if r.name.startswith("emulator.k8s")]
     assert not problems, problems

@@ -220,3 +220,46 @@ def test_stopped_cluster_answers_503_through_the_client(kube: Kube) -> None:
     assert err.value.status == 503
     kube.cluster.set_powered(True)
     assert kube.core.list_namespace().items
+
+
+def test_pod_anti_affinity_and_preferred_node_affinity(kube: Kube) -> None:
+    kube.add_nodes(system=1)
+    install_cni(kube)
+    anti = {
+        "podAntiAffinity": {
+            "requiredDuringSchedulingIgnoredDuringExecution": [
+                {"labelSelector": {"matchLabels": {"app": "op"}}, "topologyKey": "kubernetes.io/hostname"}
+            ]
+        }
+    }
+    kube.apps.create_namespaced_deployment("default", deployment("op", 2, affinity=anti))
+    phases = sorted(p.status.phase for p in pods(kube, "app=op"))
+    assert phases == ["Pending", "Running"]
+    pending = next(p for p in pods(kube, "app=op") if p.status.phase == "Pending")
+    assert "didn't match pod anti-affinity rules" in pending.status.conditions[0].message
+    kube.cluster.add_node("aks-system-1", pool="system", mode="System", spot=False, vm_size="Standard_D2s_v3")
+    assert {p.spec.node_name for p in pods(kube, "app=op")} == {"aks-system-0", "aks-system-1"}
+
+    kube.add_nodes(system=0, spot=1)
+    prefer_spot = {
+        "nodeAffinity": {
+            "preferredDuringSchedulingIgnoredDuringExecution": [
+                {
+                    "weight": 100,
+                    "preference": {
+                        "matchExpressions": [
+                            {
+                                "key": "kubernetes.azure.com/scalesetpriority",
+                                "operator": "In",
+                                "values": ["spot"],
+                            }
+                        ]
+                    },
+                }
+            ]
+        }
+    }
+    kube.apps.create_namespaced_deployment(
+        "default", deployment("cheap", 3, tolerations=[SPOT_TOLERATION], affinity=prefer_spot)
+    )
+    assert {p.spec.node_name for p in pods(kube, "app=cheap")} == {"aks-spot-0"}

@@ -219,3 +219,15 @@ def test_user_finalizers_hold_deletion(kube: Kube) -> None:
     with pytest.raises(ApiException) as gone:
         core.read_namespaced_config_map("held", "default")
     assert gone.value.status == 404
+
+
+def test_status_sent_on_create_is_ignored(kube: Kube) -> None:
+    svc = client.V1Service(
+        metadata=client.V1ObjectMeta(name="lb"),
+        spec=client.V1ServiceSpec(type="LoadBalancer", ports=[client.V1ServicePort(port=80)]),
+        status=client.V1ServiceStatus(
+            load_balancer=client.V1LoadBalancerStatus(ingress=[client.V1LoadBalancerIngress(ip="1.1.1.1")])
+        ),
+    )
+    assert kube.core.create_namespaced_service("default", svc).status.load_balancer.ingress is None
+    assert kube.core.read_namespaced_service("lb", "default").status.load_balancer.ingress[0].ip != "1.1.1.1"
