@@ -91,7 +91,11 @@ def _document(
 
 
 def _statuses(app: Any, phases: list[PhaseResult]) -> dict[int, str]:
-    return {p.number: app.store.phase(p.number).status.value for p in phases}
+    """Each phase's status from the state; actions outside the phases (number 0) from their result."""
+    return {
+        p.number: app.store.phase(p.number).status.value if p.number else ("failed" if p.failed else "done")
+        for p in phases
+    }
 
 
 def _continue_command(state: CliState, next_phase: int | None) -> str:
@@ -444,6 +448,33 @@ def kubeconfig(state: CliState, directory: Path | None, merge: bool, admin: bool
     return 0
 
 
+# -- stop / start ---------------------------------------------------------------------------------
+@click.command()
+@handled
+def stop(state: CliState) -> int:
+    """Stop every cluster (AKS stop). Load balancers, IPs and disks keep billing; see `cost`."""
+    return _power(state, "Stopped")
+
+
+@click.command()
+@handled
+def start(state: CliState) -> int:
+    """Start every cluster again (AKS start). The API server's IP may change."""
+    return _power(state, "Running")
+
+
+def _power(state: CliState, target: str) -> int:
+    from steps.power import power_steps
+
+    command = "stop" if target == "Stopped" else "start"
+    with _app(state, command) as app:
+        title = "stop clusters" if command == "stop" else "start clusters"
+        result = app.session.act(title, power_steps(app.config, target), needs_phase=2)  # type: ignore[arg-type]
+        code = errors.EXIT_STEP_FAILED if result.failed or result.interrupted else 0
+        _emit(state, app, command, [result], code)
+        return code
+
+
 # -- shared rendering -----------------------------------------------------------------------------
 def _emit(
     state: CliState,
@@ -484,4 +515,4 @@ def _emit(
     )
 
 
-ALL = [init, plan, run, resume, destroy, status, cost, kubeconfig]
+ALL = [init, plan, run, resume, destroy, status, cost, kubeconfig, stop, start]

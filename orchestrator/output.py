@@ -58,7 +58,8 @@ def _step_line(result: StepResult) -> str:
 
 def render_plan(console: Console, phases: Sequence[PhaseResult], *, applied: bool = False) -> None:
     for phase in phases:
-        console.print(f"\n[bold]Phase {phase.number}: {phase.name}[/bold]")
+        heading = f"Phase {phase.number}: {phase.name}" if phase.number else phase.name.capitalize()
+        console.print(f"\n[bold]{heading}[/bold]")
         if not phase.available:
             console.print("  (not available in this version)")
             continue

@@ -23,6 +23,18 @@ CAPACITY_CODES = frozenset({"OverconstrainedAllocationRequest", "SkuNotAvailable
                             "ZonalAllocationFailed"})  # fmt: skip
 
 
+def refuse_if_stopped(title: str, change: Change, observed: Document | None) -> None:
+    """AKS accepts only start or delete on a stopped cluster; say so instead of retrying its 409."""
+    power = (((observed or {}).get("properties") or {}).get("powerState") or {}).get("code")
+    if power == "Stopped" and not change.is_noop:
+        fields = ", ".join(change.field_paths())
+        raise CloudError(
+            f"{title} is stopped, so {fields} cannot be changed now",
+            code="ClusterStopped",
+            fix="run `orchestrate start`, then run again",
+        )
+
+
 def _tags(config: Deployment, ctx: StepContext, cluster: Cluster) -> dict[str, str]:
     return {**config.tags, **ownership_tags(ctx.deployment), "tier": str(cluster.tier)}
 
@@ -180,6 +192,10 @@ class ClusterStep(ArmStep):
             return Change(Action.UPDATE, (*change.fields, drift), change.reason, change.desired), observed
         return change, observed
 
+    def apply(self, ctx: StepContext, change: Change, observed: Document | None) -> Outputs:
+        refuse_if_stopped(self.title, change, observed)
+        return super().apply(ctx, change, observed)
+
     def write(self, ctx: StepContext, body: dict[str, Any], continuation: str | None) -> Any:
         ops = ctx.services.azure.containerservice().managed_clusters
         return begin(ops.begin_create_or_update, self.rg, self.cluster.name, body, token=continuation)
@@ -302,6 +318,7 @@ class PoolStep(ArmStep):
         return begin(ops.begin_delete, self.rg, self.cluster.name, self.pool.name, token=continuation)
 
     def apply(self, ctx: StepContext, change: Change, observed: Document | None) -> Outputs:
+        refuse_if_stopped(self.title, change, observed)
         try:
             return super().apply(ctx, change, observed)
         except CloudError as exc:

@@ -122,6 +122,14 @@ class Session:
             self.store.phase(p.number).status in active for p in self.registry
         )
 
+    # -- actions over the whole deployment (stop/start, drills) ----------------------------------
+    def act(self, name: str, steps: list[Step], *, needs_phase: int) -> PhaseResult:
+        """Run steps that belong to no phase (e.g. stopping the clusters) once phase `needs_phase` is done."""
+        if not self.is_complete(needs_phase):
+            phase = self.registry.get(needs_phase)
+            raise UsageError(f"phase {needs_phase} ({phase.name}) is not complete; run it first")
+        return PhaseResult(0, name, self.runner.execute(steps, Mode.APPLY))
+
     # -- destroy ---------------------------------------------------------------------------------
     def destroy(self, numbers: Sequence[int], *, dry_run: bool) -> list[PhaseResult]:
         results = []

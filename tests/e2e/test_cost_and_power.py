@@ -1,0 +1,63 @@
+"""`orchestrate cost` as scripts read it, and stop/start end to end against the local cloud."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from tests.cost.test_cost_doc import marked
+from tests.e2e.conftest import Workspace, steps_of
+
+CLUSTERS = ("aks-mgmt", "aks-app1", "aks-app2")
+
+
+def test_cost_json_has_the_documented_shape_and_the_docs_total(ws: Workspace) -> None:
+    result = ws.cli("--output", "json", "cost")
+    assert result.code == 0, result
+    doc = result.json
+    assert (doc["currency"], doc["hours_per_month"]) == ("USD", 730)
+    item_keys = {"resource", "cluster", "phase", "sku", "quantity", "unit_price", "monthly"}
+    assert doc["demo"]["items"] and all(item_keys <= set(item) for item in doc["demo"]["items"])
+    assert {"change", "monthly"} <= set(doc["production_deltas"][0])
+    total = Decimal(marked(r"\*\*시연 환경 월 합계: \$([0-9,]+\.[0-9]{2})\*\*").replace(",", ""))
+    assert Decimal(str(doc["demo"]["monthly_total"])) == total
+    budget = doc["budget"]
+    assert budget["monthly_budget"] == 80
+    assert isinstance(budget["hours_per_month_within_budget"], int) and budget["hours_per_month_within_budget"] > 0
+    assert budget["schedule"]["hours_per_month"] <= budget["hours_per_month_within_budget"]
+    assert budget["schedule"]["monthly"] <= 80
+
+
+def test_plan_warns_when_over_budget_and_strict_budget_refuses_with_the_levers(ws: Workspace) -> None:
+    relaxed = ws.cli("plan")
+    assert relaxed.code == 0 and "$619.73" in relaxed.stderr
+    strict = ws.cli("plan", "--strict-budget")
+    assert strict.code == 2
+    assert "error: budget.monthly_usd" in strict.stderr and "lever: part-time-schedule" in strict.stderr
+
+
+def test_stop_and_start_every_cluster_and_record_it(ws: Workspace) -> None:
+    for phase in ("1", "2"):
+        assert ws.cli("run", "--phase", phase, "--yes").code == 0
+    stopped = ws.json("stop")
+    assert stopped["exit_code"] == 0, stopped
+    assert {s["action"] for s in steps_of(stopped).values()} == {"update"}
+    with ws.cloud() as az:
+        ops = az.containerservice().managed_clusters
+        assert {ops.get("rg-aks-demo-aks", c).power_state.code for c in CLUSTERS} == {"Stopped"}
+    assert json.loads(ws.state_path.read_text())["clusters_power"] == dict.fromkeys(CLUSTERS, "Stopped")
+
+    again = ws.json("stop")
+    assert again["api_requests"]["azure"]["write"] == 0 and again["changes"]["noop"] == 3
+    assert {s["action"] for s in steps_of(ws.json("plan")).values()} == {"noop"}  # power is not drift
+
+    started = ws.json("start")
+    assert started["exit_code"] == 0 and started["changes"]["update"] == 3
+    with ws.cloud() as az:
+        ops = az.containerservice().managed_clusters
+        assert {ops.get("rg-aks-demo-aks", c).power_state.code for c in CLUSTERS} == {"Running"}
+
+
+def test_stop_before_the_clusters_exist_is_bad_input(ws: Workspace) -> None:
+    result = ws.cli("stop")
+    assert result.code == 2 and "phase 2 (AKS cluster provisioning) is not complete" in result.stderr
