@@ -57,8 +57,10 @@ def main() -> int:
         Settings(time_scale=scale, quotas={"lowPriorityCores": 16}).save(cloud_dir)
         phase2 = orchestrate(root, "run", "--phase", "2", "--yes")
     wall = float(phase2["duration_s"])  # type: ignore[arg-type]
-    one_cluster = (duration("Microsoft.ContainerService/managedClusters")
-                   + duration("Microsoft.ContainerService/managedClusters/agentPools")) * scale  # fmt: skip
+    one_cluster = (
+        duration("Microsoft.ContainerService/managedClusters")
+        + duration("Microsoft.ContainerService/managedClusters/agentPools")
+    ) * scale
     print(f"time scale {scale}: one cluster modelled {one_cluster:.1f}s (control plane + Spot pool)")
     print(f"phase 2 wall time for 3 clusters: {wall:.1f}s")
     print(f"ratio: {wall / one_cluster:.2f} (target < 1.2; 3.0 = serial)")

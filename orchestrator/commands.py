@@ -431,7 +431,7 @@ def kubeconfig(state: CliState, directory: Path | None, merge: bool, admin: bool
         if not app.session.is_complete(2):
             raise errors.UsageError("phase 2 (AKS cluster provisioning) is not complete; run it first")
         docs = {
-            c.name: kc.fetch(app.services, clusters_rg(app.config), c.name, admin=admin)
+            c.name: kc.fetch(app.services.azure, clusters_rg(app.config), c.name, admin=admin)
             for c in app.config.clusters
         }
     written = []

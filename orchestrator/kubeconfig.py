@@ -16,8 +16,9 @@ import yaml
 from orchestrator.azure.retry import call_azure
 
 
-def fetch(services: Any, rg: str, cluster: str, *, admin: bool) -> dict[str, Any]:
-    ops = services.azure.containerservice().managed_clusters
+def fetch(azure: Any, rg: str, cluster: str, *, admin: bool) -> dict[str, Any]:
+    """The cluster's kubeconfig as a dict, in memory only."""
+    ops = azure.containerservice().managed_clusters
     call = ops.list_cluster_admin_credentials if admin else ops.list_cluster_user_credentials
     result = call_azure(lambda: call(rg, cluster))
     doc = yaml.safe_load(result.kubeconfigs[0].value)

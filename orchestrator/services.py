@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from orchestrator.azure.clients import AzureClients
 from orchestrator.clouds import open_cloud
 from orchestrator.egress import EgressIp, from_echo_service, loopback
+from orchestrator.kube.clients import KubeClients
 from orchestrator.telemetry import RequestCounts
 
 if TYPE_CHECKING:
@@ -21,10 +22,13 @@ class Services:
     counts: RequestCounts
     cloud: str
     egress: EgressIp = field(default_factory=lambda: EgressIp(loopback))
+    kube: KubeClients | None = None
     extras: dict[str, Any] = field(default_factory=dict)
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
+        if self.kube is not None:
+            self.kube.close()
         self.azure.close()
         for closer in reversed(self.closers):
             closer()
@@ -42,5 +46,6 @@ def product_services(app: App) -> Services:
         counts=app.counts,
         cloud=app.options.cloud,
         egress=egress,
+        kube=KubeClients(azure, app.counts, f"rg-{app.config.name}-aks"),
         closers=[lambda: handle.__exit__(None, None, None)],
     )

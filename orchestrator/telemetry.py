@@ -1,7 +1,8 @@
 """Count every HTTP request actually sent, by API (azure, kubernetes) and kind (read, write).
 
-Reads are GET and HEAD; everything else is a write. Long-running-operation polls are GETs and so
-count as reads. The azure-core policy sits in the per-retry part of the pipeline, so a retried
+Reads are GET and HEAD; everything else is a write, except ARM's `list*` actions
+(`listClusterAdminCredential`, `listKeys`...): POSTs that change nothing, so they count as reads and a
+run that only reads still reports zero writes. Long-running-operation polls are GETs: reads. The azure-core policy sits in the per-retry part of the pipeline, so a retried
 request counts each time it goes on the wire. The kubernetes hook wraps the client's REST layer.
 """
 
@@ -19,8 +20,8 @@ class RequestCounts:
         self._lock = threading.Lock()
         self._counts = {api: {"read": 0, "write": 0} for api in ("azure", "kubernetes")}
 
-    def record(self, api: str, method: str) -> None:
-        kind = "read" if method.upper() in READ_METHODS else "write"
+    def record(self, api: str, method: str, path: str = "") -> None:
+        kind = "read" if method.upper() in READ_METHODS or _is_list_action(method, path) else "write"
         with self._lock:
             self._counts[api][kind] += 1
 
@@ -33,6 +34,11 @@ class RequestCounts:
             return sum(kinds["write"] for kinds in self._counts.values())
 
 
+def _is_list_action(method: str, path: str) -> bool:
+    last = path.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return method.upper() == "POST" and last.startswith("list")
+
+
 def azure_counting_policy(counts: RequestCounts) -> Any:
     """An azure-core SansIOHTTPPolicy; built lazily so that importing this module stays cheap."""
     from azure.core.pipeline import PipelineRequest
@@ -40,7 +46,7 @@ def azure_counting_policy(counts: RequestCounts) -> Any:
 
     class CountingPolicy(SansIOHTTPPolicy):  # type: ignore[type-arg]
         def on_request(self, request: PipelineRequest[Any]) -> None:
-            counts.record("azure", request.http_request.method)
+            counts.record("azure", request.http_request.method, request.http_request.url)
 
     return CountingPolicy()
 

@@ -68,8 +68,9 @@ class ArmStep(Step):
     lro_delete: ClassVar[bool] = True
     immutable: ClassVar[tuple[str, ...]] = ()  # path globs that cannot change in place
 
-    def __init__(self, step_id: str, *, phase: int, title: str, resource_id: str,
-                 depends_on: tuple[str, ...] = ()) -> None:  # fmt: skip
+    def __init__(
+        self, step_id: str, *, phase: int, title: str, resource_id: str, depends_on: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(step_id, phase=phase, title=title, depends_on=depends_on)
         self.resource_id = resource_id
 

@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 
 PHASE = 2
 KNOWN_AFTER_APPLY = "(known after apply)"
-CAPACITY_CODES = frozenset({"OverconstrainedAllocationRequest", "SkuNotAvailable", "AllocationFailed",
-                            "ZonalAllocationFailed"})  # fmt: skip
+CAPACITY_CODES = frozenset(
+    {"OverconstrainedAllocationRequest", "SkuNotAvailable", "AllocationFailed", "ZonalAllocationFailed"}
+)
 
 
 def refuse_if_stopped(title: str, change: Change, observed: Document | None) -> None:
@@ -46,8 +47,13 @@ class IdentityStep(ArmStep):
     def __init__(self, config: Deployment, cluster: Cluster) -> None:
         self.config, self.cluster, self.rg = config, cluster, names.clusters_rg(config)
         self.name = names.control_plane_identity(cluster.name)
-        super().__init__(f"p2/identity/{cluster.name}", phase=PHASE, title=f"identity {self.name}",
-                         resource_id=self.name, depends_on=(f"p2/resource-group/{self.rg}",))  # fmt: skip
+        super().__init__(
+            f"p2/identity/{cluster.name}",
+            phase=PHASE,
+            title=f"identity {self.name}",
+            resource_id=self.name,
+            depends_on=(f"p2/resource-group/{self.rg}",),
+        )
 
     def read(self, ctx: StepContext) -> Any:
         return ctx.services.azure.msi().user_assigned_identities.get(self.rg, self.name)
@@ -80,8 +86,13 @@ class SubnetRoleStep(ArmStep):
     def __init__(self, config: Deployment, cluster: Cluster) -> None:
         self.config, self.cluster = config, cluster
         self.identity_step = IdentityStep(config, cluster)
-        super().__init__(f"p2/subnet-role/{cluster.name}", phase=PHASE, title=f"subnet role for {cluster.name}",
-                         resource_id="", depends_on=(self.identity_step.id, f"p1/subnet/{cluster.subnet}"))  # fmt: skip
+        super().__init__(
+            f"p2/subnet-role/{cluster.name}",
+            phase=PHASE,
+            title=f"subnet role for {cluster.name}",
+            resource_id="",
+            depends_on=(self.identity_step.id, f"p1/subnet/{cluster.subnet}"),
+        )
 
     def _scope(self, ctx: StepContext) -> str:
         rg = names.network_rg(self.config)
@@ -89,8 +100,12 @@ class SubnetRoleStep(ArmStep):
         return f"{vnet}/subnets/{names.subnet(self.cluster.subnet)}"
 
     def _name(self, ctx: StepContext) -> str:
-        identity_id = names.res_id(sub_of(ctx), self.identity_step.rg, "Microsoft.ManagedIdentity/userAssignedIdentities",
-                                   self.identity_step.name)  # fmt: skip
+        identity_id = names.res_id(
+            sub_of(ctx),
+            self.identity_step.rg,
+            "Microsoft.ManagedIdentity/userAssignedIdentities",
+            self.identity_step.name,
+        )
         return names.role_assignment(self._scope(ctx), names.NETWORK_CONTRIBUTOR, identity_id)
 
     def _principal(self, ctx: StepContext) -> str:
@@ -105,8 +120,13 @@ class SubnetRoleStep(ArmStep):
 
     def desired(self, ctx: StepContext) -> Document:
         role = f"/subscriptions/{sub_of(ctx)}/providers/Microsoft.Authorization/roleDefinitions/{names.NETWORK_CONTRIBUTOR}"
-        return {"properties": {"roleDefinitionId": role, "principalId": self._principal(ctx),
-                               "principalType": "ServicePrincipal"}}  # fmt: skip
+        return {
+            "properties": {
+                "roleDefinitionId": role,
+                "principalId": self._principal(ctx),
+                "principalType": "ServicePrincipal",
+            }
+        }
 
     def write(self, ctx: StepContext, body: dict[str, Any], continuation: str | None) -> Any:
         ops = ctx.services.azure.authorization().role_assignments
@@ -135,9 +155,13 @@ class ClusterStep(ArmStep):
     def __init__(self, config: Deployment, cluster: Cluster) -> None:
         self.config, self.cluster, self.rg = config, cluster, names.clusters_rg(config)
         self.identity_step = IdentityStep(config, cluster)
-        super().__init__(f"p2/cluster/{cluster.name}", phase=PHASE, title=f"AKS cluster {cluster.name}",
-                         resource_id=cluster.name,
-                         depends_on=(self.identity_step.id, f"p2/subnet-role/{cluster.name}"))  # fmt: skip
+        super().__init__(
+            f"p2/cluster/{cluster.name}",
+            phase=PHASE,
+            title=f"AKS cluster {cluster.name}",
+            resource_id=cluster.name,
+            depends_on=(self.identity_step.id, f"p2/subnet-role/{cluster.name}"),
+        )
         self.timeout_s = 45 * 60
 
     def read(self, ctx: StepContext) -> Any:
@@ -148,8 +172,9 @@ class ClusterStep(ArmStep):
 
     def desired(self, ctx: StepContext) -> Document:
         c, sub = self.cluster, sub_of(ctx)
-        identity_id = names.res_id(sub, self.rg, "Microsoft.ManagedIdentity/userAssignedIdentities",
-                                   self.identity_step.name)  # fmt: skip
+        identity_id = names.res_id(
+            sub, self.rg, "Microsoft.ManagedIdentity/userAssignedIdentities", self.identity_step.name
+        )
         tier = "Standard" if self.config.profile == "production" else c.sku_tier
         return {
             "location": self.config.region,
@@ -184,8 +209,11 @@ class ClusterStep(ArmStep):
         change, observed = super().plan(ctx)
         if observed is None or change.replace:
             return change, observed
-        live = str((observed.get("properties") or {}).get("currentKubernetesVersion")
-                   or (observed.get("properties") or {}).get("kubernetesVersion") or "")  # fmt: skip
+        live = str(
+            (observed.get("properties") or {}).get("currentKubernetesVersion")
+            or (observed.get("properties") or {}).get("kubernetesVersion")
+            or ""
+        )
         want = self.cluster.kubernetes_version
         if live and not (live == want or live.startswith(want + ".")):
             drift = FieldChange("properties.kubernetesVersion", live, want)
@@ -241,8 +269,14 @@ def pool_properties(
         "enableAutoScaling": False,
     }
     if isinstance(pool, SpotPool):
-        props.update({"scaleSetPriority": "Spot", "scaleSetEvictionPolicy": "Delete", "spotMaxPrice": pool.max_price,
-                      "enableAutoScaling": pool.autoscale})  # fmt: skip
+        props.update(
+            {
+                "scaleSetPriority": "Spot",
+                "scaleSetEvictionPolicy": "Delete",
+                "spotMaxPrice": pool.max_price,
+                "enableAutoScaling": pool.autoscale,
+            }
+        )
         if pool.autoscale:
             props.update({"minCount": pool.min_count, "maxCount": pool.max_count})
     return props
@@ -260,16 +294,27 @@ def _ephemeral_fits(vm_size: str, size_gb: int) -> bool:
 
 
 class PoolStep(ArmStep):
-    immutable = ("properties.vmSize", "properties.osDiskSizeGB", "properties.osDiskType", "properties.vnetSubnetID",
-                 "properties.scaleSetPriority", "properties.scaleSetEvictionPolicy", "properties.spotMaxPrice")  # fmt: skip
+    immutable = (
+        "properties.vmSize",
+        "properties.osDiskSizeGB",
+        "properties.osDiskType",
+        "properties.vnetSubnetID",
+        "properties.scaleSetPriority",
+        "properties.scaleSetEvictionPolicy",
+        "properties.spotMaxPrice",
+    )
 
     def __init__(self, config: Deployment, cluster: Cluster, pool: SystemPool | SpotPool, index: int) -> None:
         self.config, self.cluster, self.pool, self.index = config, cluster, pool, index
         self.rg = names.clusters_rg(config)
         role = "system" if isinstance(pool, SystemPool) else "spot"
-        super().__init__(f"p2/pool/{cluster.name}/{pool.name}", phase=PHASE,
-                         title=f"{role} pool {pool.name} of {cluster.name}", resource_id=pool.name,
-                         depends_on=(f"p2/cluster/{cluster.name}",))  # fmt: skip
+        super().__init__(
+            f"p2/pool/{cluster.name}/{pool.name}",
+            phase=PHASE,
+            title=f"{role} pool {pool.name} of {cluster.name}",
+            resource_id=pool.name,
+            depends_on=(f"p2/cluster/{cluster.name}",),
+        )
         self.timeout_s = 30 * 60
         autoscaled = isinstance(pool, SpotPool) and pool.autoscale
         self.kind = "Microsoft.ContainerService/managedClusters/agentPools" + (

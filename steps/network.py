@@ -33,8 +33,13 @@ class ResourceGroupStep(ArmStep):
     lro_write = False
 
     def __init__(self, config: Deployment, rg: str, phase: int, depends_on: tuple[str, ...] = ()) -> None:
-        super().__init__(f"p{phase}/resource-group/{rg}", phase=phase, title=f"resource group {rg}",
-                         resource_id=f"/resourceGroups/{rg}", depends_on=depends_on)  # fmt: skip
+        super().__init__(
+            f"p{phase}/resource-group/{rg}",
+            phase=phase,
+            title=f"resource group {rg}",
+            resource_id=f"/resourceGroups/{rg}",
+            depends_on=depends_on,
+        )
         self.config, self.rg = config, rg
 
     def read(self, ctx: StepContext) -> Any:
@@ -84,8 +89,13 @@ class NsgStep(ArmStep):
     def __init__(self, config: Deployment, subnet: Subnet) -> None:
         self.config, self.subnet, self.rg = config, subnet, names.network_rg(config)
         self.name = names.nsg(config, subnet.name)
-        super().__init__(f"p1/nsg/{subnet.name}", phase=PHASE, title=f"NSG {self.name}", resource_id=self.name,
-                         depends_on=(f"p1/resource-group/{self.rg}",))  # fmt: skip
+        super().__init__(
+            f"p1/nsg/{subnet.name}",
+            phase=PHASE,
+            title=f"NSG {self.name}",
+            resource_id=self.name,
+            depends_on=(f"p1/resource-group/{self.rg}",),
+        )
 
     def read(self, ctx: StepContext) -> Any:
         return ctx.services.azure.network().network_security_groups.get(self.rg, self.name)
@@ -121,8 +131,13 @@ class VnetStep(ArmStep):
 
     def __init__(self, config: Deployment) -> None:
         self.config, self.rg, self.name = config, names.network_rg(config), names.vnet(config)
-        super().__init__("p1/vnet", phase=PHASE, title=f"VNet {self.name}", resource_id=self.name,
-                         depends_on=(f"p1/resource-group/{self.rg}",))  # fmt: skip
+        super().__init__(
+            "p1/vnet",
+            phase=PHASE,
+            title=f"VNet {self.name}",
+            resource_id=self.name,
+            depends_on=(f"p1/resource-group/{self.rg}",),
+        )
 
     def read(self, ctx: StepContext) -> Any:
         return ctx.services.azure.network().virtual_networks.get(self.rg, self.name)
@@ -155,15 +170,24 @@ class SubnetStep(ArmStep):
     def __init__(self, config: Deployment, subnet: Subnet) -> None:
         self.config, self.subnet, self.rg = config, subnet, names.network_rg(config)
         self.vnet, self.name = names.vnet(config), names.subnet(subnet.name)
-        super().__init__(f"p1/subnet/{subnet.name}", phase=PHASE, title=f"subnet {self.name}", resource_id=self.name,
-                         depends_on=("p1/vnet", f"p1/nsg/{subnet.name}"))  # fmt: skip
+        super().__init__(
+            f"p1/subnet/{subnet.name}",
+            phase=PHASE,
+            title=f"subnet {self.name}",
+            resource_id=self.name,
+            depends_on=("p1/vnet", f"p1/nsg/{subnet.name}"),
+        )
 
     def read(self, ctx: StepContext) -> Any:
         return ctx.services.azure.network().subnets.get(self.rg, self.vnet, self.name)
 
     def desired(self, ctx: StepContext) -> Document:
-        nsg_id = names.res_id(sub_of(ctx), self.rg, "Microsoft.Network/networkSecurityGroups",
-                              names.nsg(self.config, self.subnet.name))  # fmt: skip
+        nsg_id = names.res_id(
+            sub_of(ctx),
+            self.rg,
+            "Microsoft.Network/networkSecurityGroups",
+            names.nsg(self.config, self.subnet.name),
+        )
         return {"properties": {"addressPrefix": self.subnet.cidr, "networkSecurityGroup": {"id": nsg_id}}}
 
     def owned(self, ctx: StepContext, observed: Document) -> bool:
@@ -187,8 +211,13 @@ class DnsZoneStep(ArmStep):
 
     def __init__(self, config: Deployment) -> None:
         self.config, self.rg, self.name = config, names.network_rg(config), config.network.private_dns_zone
-        super().__init__("p1/private-dns-zone", phase=PHASE, title=f"private DNS zone {self.name}",
-                         resource_id=self.name, depends_on=(f"p1/resource-group/{self.rg}",))  # fmt: skip
+        super().__init__(
+            "p1/private-dns-zone",
+            phase=PHASE,
+            title=f"private DNS zone {self.name}",
+            resource_id=self.name,
+            depends_on=(f"p1/resource-group/{self.rg}",),
+        )
 
     def read(self, ctx: StepContext) -> Any:
         return ctx.services.azure.privatedns().private_zones.get(self.rg, self.name)
@@ -214,8 +243,13 @@ class DnsLinkStep(ArmStep):
     def __init__(self, config: Deployment) -> None:
         self.config, self.rg = config, names.network_rg(config)
         self.zone, self.name = config.network.private_dns_zone, names.dns_link(config)
-        super().__init__("p1/private-dns-link", phase=PHASE, title=f"DNS zone link {self.name}", resource_id=self.name,
-                         depends_on=("p1/private-dns-zone", "p1/vnet"))  # fmt: skip
+        super().__init__(
+            "p1/private-dns-link",
+            phase=PHASE,
+            title=f"DNS zone link {self.name}",
+            resource_id=self.name,
+            depends_on=("p1/private-dns-zone", "p1/vnet"),
+        )
 
     def read(self, ctx: StepContext) -> Any:
         return ctx.services.azure.privatedns().virtual_network_links.get(self.rg, self.zone, self.name)

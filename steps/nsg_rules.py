@@ -24,8 +24,16 @@ MESH_PORTS: tuple[tuple[str, str, list[str]], ...] = (
 CLUSTERMESH_APISERVER_PORTS = ["2379", "32379"]
 
 
-def rule(name: str, priority: int, *, protocol: str = "*", sources: list[str], ports: list[str],
-         destination: str | list[str] = "*", access: str = "Allow") -> dict[str, Any]:  # fmt: skip
+def rule(
+    name: str,
+    priority: int,
+    *,
+    protocol: str = "*",
+    sources: list[str],
+    ports: list[str],
+    destination: str | list[str] = "*",
+    access: str = "Allow",
+) -> dict[str, Any]:
     props: dict[str, Any] = {
         "priority": priority,
         "direction": "Inbound",
@@ -89,8 +97,16 @@ def _cluster_rules(
 def _service_rules(config: Deployment, subnet: Subnet, clusters: list[str]) -> list[dict[str, Any]]:
     rules = []
     if config.network.cluster_mesh_ports and clusters:
-        rules.append(rule("allow-mesh-apiserver", 100, protocol="Tcp", sources=clusters,
-                          ports=CLUSTERMESH_APISERVER_PORTS, destination=subnet.cidr))  # fmt: skip
+        rules.append(
+            rule(
+                "allow-mesh-apiserver",
+                100,
+                protocol="Tcp",
+                sources=clusters,
+                ports=CLUSTERMESH_APISERVER_PORTS,
+                destination=subnet.cidr,
+            )
+        )
     if subnet.ingress:
         rules.append(
             rule("allow-ingress-http", 170, protocol="Tcp", sources=["Internet"], ports=["80", "443"])

@@ -49,8 +49,10 @@ class PowerStep(Step):
         start = ops.begin_stop if self.verb == "stop" else ops.begin_start
         rg = names.clusters_rg(self.config)
         ctx.store.set_power(self.cluster.name, "Stopping" if self.verb == "stop" else "Starting")
-        ctx.lro(f"{self.verb} {self.cluster.name}",
-                lambda token: MappedPoller(begin(start, rg, self.cluster.name, token=token)))  # fmt: skip
+        ctx.lro(
+            f"{self.verb} {self.cluster.name}",
+            lambda token: MappedPoller(begin(start, rg, self.cluster.name, token=token)),
+        )
         ctx.store.set_power(self.cluster.name, self.target)
         return {"powerState": self.target}
 

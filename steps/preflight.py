@@ -19,8 +19,12 @@ from steps import names
 from steps.arm import to_rest
 
 NETWORK_PROVIDERS = ("Microsoft.Network",)
-CLUSTER_PROVIDERS = ("Microsoft.ContainerService", "Microsoft.ManagedIdentity", "Microsoft.Authorization",
-                     "Microsoft.Compute")  # fmt: skip
+CLUSTER_PROVIDERS = (
+    "Microsoft.ContainerService",
+    "Microsoft.ManagedIdentity",
+    "Microsoft.Authorization",
+    "Microsoft.Compute",
+)
 
 
 @dataclass(frozen=True)
@@ -49,8 +53,11 @@ def _providers(services: Any, namespaces: tuple[str, ...]) -> Iterator[Problem]:
     for ns in namespaces:
         provider = call_azure(lambda: providers.get(ns))  # noqa: B023 (called at once)
         if (provider.registration_state or "").lower() != "registered":
-            yield Problem(f"subscription: {ns}", f"resource provider is {provider.registration_state or 'not registered'};"
-                          f" run `az provider register --namespace {ns}` and wait for Registered")  # fmt: skip
+            yield Problem(
+                f"subscription: {ns}",
+                f"resource provider is {provider.registration_state or 'not registered'};"
+                f" run `az provider register --namespace {ns}` and wait for Registered",
+            )
 
 
 def _skus(services: Any, region: str) -> dict[str, Sku]:
@@ -62,8 +69,13 @@ def _skus(services: Any, region: str) -> dict[str, Sku]:
             continue
         caps = {c.name: c.value for c in (sku.capabilities or [])}
         restricted = any(r.type == "Location" for r in (sku.restrictions or []))
-        out[sku.name.lower()] = Sku(sku.name, sku.family or "", int(caps.get("vCPUs", "0")), restricted,
-                                    caps.get("LowPriorityCapable", "False") == "True")  # fmt: skip
+        out[sku.name.lower()] = Sku(
+            sku.name,
+            sku.family or "",
+            int(caps.get("vCPUs", "0")),
+            restricted,
+            caps.get("LowPriorityCapable", "False") == "True",
+        )
     return out
 
 
@@ -74,8 +86,11 @@ def _sizes(config: Deployment, skus: dict[str, Sku]) -> Iterator[Problem]:
             sku = skus.get(pool.vm_size.lower())
             if sku is None or sku.restricted:
                 offered = sorted(s.name for s in skus.values() if not s.restricted and s.vcpus >= 2)[:6]
-                yield Problem(path, f"{pool.vm_size} is not available to this subscription in {config.region};"
-                              f" available sizes include {', '.join(offered)}")  # fmt: skip
+                yield Problem(
+                    path,
+                    f"{pool.vm_size} is not available to this subscription in {config.region};"
+                    f" available sizes include {', '.join(offered)}",
+                )
             elif key == "spot_pool" and not sku.spot_capable:
                 yield Problem(path, f"{pool.vm_size} cannot run as Spot; choose a Spot-capable size")
             elif key == "system_pool" and sku.vcpus < 2:
@@ -93,8 +108,11 @@ def _versions(config: Deployment, services: Any) -> Iterator[Problem]:
     for i, cluster in enumerate(config.clusters):
         if cluster.kubernetes_version not in offered:
             minors = sorted({v for v in offered if v.count(".") == 1})
-            yield Problem(f"clusters[{i}].kubernetes_version", f"{cluster.kubernetes_version} is not offered in"
-                          f" {config.region}; offered: {', '.join(minors)}")  # fmt: skip
+            yield Problem(
+                f"clusters[{i}].kubernetes_version",
+                f"{cluster.kubernetes_version} is not offered in"
+                f" {config.region}; offered: {', '.join(minors)}",
+            )
 
 
 def _cluster_exists(config: Deployment, services: Any, name: str) -> bool:
@@ -127,6 +145,9 @@ def _quota(config: Deployment, services: Any, skus: dict[str, Sku]) -> Iterator[
         free = int(entry.limit) - int(entry.current_value)
         if amount > free:
             kind = "Spot (lowPriorityCores)" if quota == "lowPriorityCores" else quota
-            yield Problem(f"quota: {quota}", f"the clusters need {amount} {kind} vCPUs in {config.region};"
-                          f" {free} of {entry.limit} are free. Request at least {int(entry.current_value) + amount}"
-                          " (Portal: Quotas > Compute), or lower the node counts in clusters[*]")  # fmt: skip
+            yield Problem(
+                f"quota: {quota}",
+                f"the clusters need {amount} {kind} vCPUs in {config.region};"
+                f" {free} of {entry.limit} are free. Request at least {int(entry.current_value) + amount}"
+                " (Portal: Quotas > Compute), or lower the node counts in clusters[*]",
+            )

@@ -44,8 +44,15 @@ class Workspace:
     def cloud(self) -> Iterator[AzureClients]:
         """The same local cloud, reached with the SDK clients as any other tool would."""
         cloud = LocalCloud.start(self.cloud_dir)
-        target = CloudTarget("local", LOCAL_SUBSCRIPTION, StaticTokenCredential(cloud.token), base_url=cloud.arm_url,
-                             connection_verify=str(cloud.ca_path), polling_interval=0, retry=LOCAL_RETRY)  # fmt: skip
+        target = CloudTarget(
+            "local",
+            LOCAL_SUBSCRIPTION,
+            StaticTokenCredential(cloud.token),
+            base_url=cloud.arm_url,
+            connection_verify=str(cloud.ca_path),
+            polling_interval=0,
+            retry=LOCAL_RETRY,
+        )
         clients = AzureClients(target, RequestCounts())
         try:
             yield clients

@@ -23,7 +23,10 @@ def test_cost_json_has_the_documented_shape_and_the_docs_total(ws: Workspace) ->
     assert Decimal(str(doc["demo"]["monthly_total"])) == total
     budget = doc["budget"]
     assert budget["monthly_budget"] == 80
-    assert isinstance(budget["hours_per_month_within_budget"], int) and budget["hours_per_month_within_budget"] > 0
+    assert (
+        isinstance(budget["hours_per_month_within_budget"], int)
+        and budget["hours_per_month_within_budget"] > 0
+    )
     assert budget["schedule"]["hours_per_month"] <= budget["hours_per_month_within_budget"]
     assert budget["schedule"]["monthly"] <= 80
 

@@ -18,12 +18,17 @@ def _final_state(ws: Workspace) -> dict[str, object]:
     with ws.cloud() as az:
         aks = az.containerservice()
         return {
-            "groups": sorted(g.name for g in az.resource().resource_groups.list() if not g.name.startswith("MC_")),
+            "groups": sorted(
+                g.name for g in az.resource().resource_groups.list() if not g.name.startswith("MC_")
+            ),
             "nsgs": sorted(n.name for n in az.network().network_security_groups.list("rg-aks-demo-network")),
             "clusters": sorted(c.name for c in aks.managed_clusters.list_by_resource_group(RG_AKS)),
-            "pools": sorted(f"{c}/{p.name}/{p.vm_size}" for c in ("aks-mgmt", "aks-app1", "aks-app2")
-                            for p in aks.agent_pools.list(RG_AKS, c)),
-        }  # fmt: skip
+            "pools": sorted(
+                f"{c}/{p.name}/{p.vm_size}"
+                for c in ("aks-mgmt", "aks-app1", "aks-app2")
+                for p in aks.agent_pools.list(RG_AKS, c)
+            ),
+        }
 
 
 def test_transient_faults_at_five_percent_do_not_change_the_result(ws: Workspace, tmp_path_factory) -> None:
@@ -34,8 +39,10 @@ def test_transient_faults_at_five_percent_do_not_change_the_result(ws: Workspace
         assert clean.cli("run", "--phase", phase, "--yes").code == 0
     expected = _final_state(clean)
 
-    faults = tuple(FaultRule(kind, rate=0.05) for kind in (FaultKind.THROTTLE, FaultKind.INTERNAL,
-                                                            FaultKind.UNAVAILABLE, FaultKind.RESET))  # fmt: skip
+    faults = tuple(
+        FaultRule(kind, rate=0.05)
+        for kind in (FaultKind.THROTTLE, FaultKind.INTERNAL, FaultKind.UNAVAILABLE, FaultKind.RESET)
+    )
     ws.settings(time_scale=0.0, faults=faults, seed=7)
     for phase in ("1", "2"):
         result = ws.cli("run", "--phase", phase, "--yes")
@@ -48,8 +55,13 @@ def test_spot_capacity_failure_names_the_fallbacks_and_a_rerun_continues_after_t
     ws: Workspace,
 ) -> None:
     assert ws.cli("run", "--phase", "1", "--yes").code == 0
-    capacity = FaultRule(FaultKind.LRO_FAILURE, resource_type="Microsoft.ContainerService/managedClusters/agentPools",
-                         method="PUT", count=1, error_code="OverconstrainedAllocationRequest")  # fmt: skip
+    capacity = FaultRule(
+        FaultKind.LRO_FAILURE,
+        resource_type="Microsoft.ContainerService/managedClusters/agentPools",
+        method="PUT",
+        count=1,
+        error_code="OverconstrainedAllocationRequest",
+    )
     ws.settings(faults=(capacity,))
     failed = ws.json("run", "--phase", "2", "--yes")
     assert failed["exit_code"] == 1
@@ -90,8 +102,13 @@ def test_preflight_stops_before_anything_is_created_when_spot_quota_is_short(ws:
 def test_killed_while_clusters_are_creating_resume_reattaches_without_a_second_put(ws: Workspace) -> None:
     assert ws.cli("run", "--phase", "1", "--yes").code == 0
     ws.settings(time_scale=0.02)  # a cluster takes ~7 s instead of 6 minutes
-    proc = subprocess.Popen(command(None, ["--cloud", "local", "run", "--phase", "2", "--yes"]), cwd=ws.root,
-                            env=cli_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    proc = subprocess.Popen(
+        command(None, ["--cloud", "local", "run", "--phase", "2", "--yes"]),
+        cwd=ws.root,
+        env=cli_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         steps = json.loads(ws.state_path.read_text()).get("steps", {}) if ws.state_path.exists() else {}

@@ -99,3 +99,19 @@ def test_permanent_errors_fail_at_once() -> None:
     with pytest.raises(CloudError) as info:
         retry_transient(lambda: call_azure(bad), RetrySettings(), sleep=lambda s: None)
     assert len(calls) == 1 and info.value.code == "InvalidParameter"
+
+
+def test_request_counts_treat_list_actions_as_reads() -> None:
+    from orchestrator.telemetry import RequestCounts
+
+    counts = RequestCounts()
+    base = (
+        "https://management.azure.com/subscriptions/s/resourceGroups/r/providers/Microsoft.ContainerService"
+    )
+    counts.record(
+        "azure", "POST", f"{base}/managedClusters/c/listClusterAdminCredential?api-version=2026-08-01"
+    )
+    counts.record("azure", "POST", f"{base}/managedClusters/c/stop?api-version=2026-08-01")
+    counts.record("azure", "GET", f"{base}/managedClusters/c")
+    counts.record("azure", "PUT", f"{base}/managedClusters/c")
+    assert counts.snapshot()["azure"] == {"read": 2, "write": 2}

@@ -1,0 +1,60 @@
+"""Kubernetes clients for the AKS clusters, built from `listClusterAdminCredential` in memory.
+
+The kubeconfig never touches the state file or the logs; the kubernetes client itself writes the CA
+and client certificate to private temporary files, as it always does. Every request is counted by
+the same RequestCounts as the Azure ones (`orchestrator.telemetry`).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from orchestrator.azure.clients import AzureClients
+from orchestrator.telemetry import RequestCounts, count_kubernetes_requests
+
+
+class KubeClients:
+    def __init__(self, azure: AzureClients, counts: RequestCounts, resource_group: str) -> None:
+        self._azure = azure
+        self._counts = counts
+        self._rg = resource_group
+        self._lock = threading.Lock()
+        self._api: dict[str, Any] = {}
+        self._dynamic: dict[str, Any] = {}
+        self._cache_dir = tempfile.TemporaryDirectory(prefix="orchestrate-discovery-")
+
+    def api(self, cluster: str) -> Any:
+        """A kubernetes ApiClient for the cluster (admin credentials, fetched once per command)."""
+        from kubernetes import config as kube_config
+
+        from orchestrator.kubeconfig import fetch
+
+        with self._lock:
+            if cluster not in self._api:
+                build: Any = kube_config.new_client_from_config_dict  # the package ships no type hints
+                client = build(fetch(self._azure, self._rg, cluster, admin=True))
+                count_kubernetes_requests(client, self._counts)
+                self._api[cluster] = client
+            return self._api[cluster]
+
+    def dynamic(self, cluster: str) -> Any:
+        from kubernetes import dynamic
+
+        api = self.api(cluster)
+        with self._lock:
+            if cluster not in self._dynamic:
+                cache = Path(self._cache_dir.name) / f"{cluster}.json"  # discovery is per process
+                build: Any = dynamic.DynamicClient
+                self._dynamic[cluster] = build(api, cache_file=str(cache))
+            return self._dynamic[cluster]
+
+    def close(self) -> None:
+        with self._lock:
+            for client in self._api.values():
+                client.close()
+            self._api.clear()
+            self._dynamic.clear()
+        self._cache_dir.cleanup()
