@@ -76,6 +76,9 @@ class Settings:
     location: str = "koreacentral"
     fic_write_latency_s: float = 0.2  # a federated credential write is "in flight" this long
     rate_limits: dict[str, list[float]] = field(default_factory=dict)  # {} = no throttling
+    # What the caller may do (Microsoft.Authorization/permissions); an Owner by default.
+    caller_actions: list[str] = field(default_factory=lambda: ["*"])
+    caller_not_actions: list[str] = field(default_factory=list)
 
     def quota_limits(self) -> dict[str, int]:
         return {**DEFAULT_QUOTAS, **self.quotas}

@@ -56,7 +56,7 @@ def report_error(state: CliState, exc: errors.OrchestrateError, *, code: int | N
     if state.json:
         emit_json(sys.stdout, {"error": type(exc).__name__, "messages": lines, "exit_code": exit_code})
     for line in lines:
-        state.stderr.print(f"[red]error:[/red] {line}", highlight=False, markup=True)
+        state.stderr.print(f"[red]error:[/red] {line}", highlight=False, markup=True, soft_wrap=True)
     return exit_code
 
 

@@ -7,6 +7,7 @@ subscription's usage). Reference: aks-network-cilium.md sections 0, 1, 8, 9.
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -45,7 +46,35 @@ def phase2_preflight(config: Deployment, services: Any) -> list[Problem]:
     problems = [*_providers(services, CLUSTER_PROVIDERS), *_sizes(config, skus), *_versions(config, services)]
     if not problems:
         problems += _quota(config, services, skus)
-    return problems
+    return [*problems, *_role_assignment_right(config, services)]
+
+
+ROLE_ASSIGNMENT_WRITE = "Microsoft.Authorization/roleAssignments/write"
+
+
+def _allowed(action: str, patterns: list[str]) -> bool:
+    return any(fnmatch.fnmatchcase(action.lower(), p.lower()) for p in patterns)
+
+
+def _role_assignment_right(config: Deployment, services: Any) -> Iterator[Problem]:
+    """Phase 2 gives each control-plane identity a role on its subnet: the caller must be allowed to.
+    Checked on phase 1's resource group, where the subnets live; before it exists there is nothing
+    to ask, and `run` checks again right before phase 2."""
+    rg = names.network_rg(config)
+    try:
+        found = call_azure(
+            lambda: list(services.azure.authorization().permissions.list_for_resource_group(rg))
+        )
+    except NotFound:
+        return
+    actions = [a for p in found for a in (p.actions or [])]
+    denied = [a for p in found for a in (p.not_actions or [])]
+    if not _allowed(ROLE_ASSIGNMENT_WRITE, actions) or _allowed(ROLE_ASSIGNMENT_WRITE, denied):
+        yield Problem(
+            "subscription: role assignments",
+            f"the signed-in identity may not create role assignments on {rg} ({ROLE_ASSIGNMENT_WRITE});"
+            " it needs Owner, or User Access Administrator together with Contributor",
+        )
 
 
 def _providers(services: Any, namespaces: tuple[str, ...]) -> Iterator[Problem]:

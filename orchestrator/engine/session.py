@@ -104,11 +104,13 @@ class Session:
         out = SessionResult()
         queue = [p for p in self.registry if p.available]
         for index, phase in enumerate(queue):
-            asking = index and not dry_run and not self.is_complete(phase.number)
-            if asking and confirm(out.phases[-1], phase) is Decision.STOP:
+            pending = not self.is_complete(phase.number)
+            if index and not dry_run and pending and confirm(out.phases[-1], phase) is Decision.STOP:
                 out.stopped_at_confirmation = True
                 out.next_phase = phase.number
                 return out
+            if index and not dry_run and pending:
+                self.preflight([phase.number])  # again: what an earlier phase made can be checked now
             result = self._execute(phase, Mode.PLAN if dry_run else Mode.APPLY)
             out.phases.append(result)
             if result.failed or result.interrupted:

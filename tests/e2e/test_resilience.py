@@ -129,3 +129,13 @@ def test_killed_while_clusters_are_creating_resume_reattaches_without_a_second_p
         assert len(creates) == 2 and "re-attached" in creates[1], journal
         assert all(e["outcome"] for e in state["steps"][f"p2/cluster/{name}"]["journal"])
     assert len(_final_state(ws)["clusters"]) == 3
+
+
+def test_preflight_refuses_phase_2_when_the_caller_cannot_create_role_assignments(ws: Workspace) -> None:
+    assert ws.cli("run", "--phase", "1", "--yes").code == 0
+    ws.settings(caller_actions=["*"], caller_not_actions=["Microsoft.Authorization/*/write"])  # Contributor-like
+    result = ws.cli("run", "--phase", "2", "--yes")
+    assert result.code == 2, result
+    assert "may not create role assignments" in result.stderr and "User Access Administrator" in result.stderr
+    with ws.cloud() as az:
+        assert not az.resource().resource_groups.check_existence(RG_AKS)

@@ -114,7 +114,23 @@ def _list_roles(backend: Backend, request: Request, m: re.Match[str]) -> Respons
     return Response(200, page(backend, request, items))
 
 
+def _permissions(backend: Backend, request: Request, m: re.Match[str]) -> Response:
+    """What the caller may do at a resource group (SDK `permissions.list_for_resource_group`)."""
+    if backend.get(f"/subscriptions/{m['sub']}/resourceGroups/{m['rg']}") is None:
+        raise e.rg_not_found(m["rg"])
+    settings = backend.settings
+    entry = {"actions": list(settings.caller_actions), "notActions": list(settings.caller_not_actions),
+             "dataActions": [], "notDataActions": []}  # fmt: skip
+    return Response(200, page(backend, request, [entry]))
+
+
 def register(reg: Registry) -> None:
+    reg.route(
+        "GET",
+        r"/subscriptions/(?P<sub>[^/]+)/resourcegroups/(?P<rg>[^/]+)/providers/Microsoft\.Authorization/permissions",
+        _permissions,
+        "Microsoft.Authorization/permissions",
+    )
     reg.add(
         ResourceType(
             ASSIGNMENT,
