@@ -60,6 +60,20 @@ class Workspace:
             clients.close()
             cloud.stop()
 
+    def autoscale(self, cluster: str, pool: str, count: int) -> None:
+        """The cluster autoscaler moves a pool's node count (no client writes it)."""
+        from emulator.arm.providers import aks_ops
+
+        cloud = LocalCloud.start(self.cloud_dir)
+        try:
+            pool_id = (
+                f"/subscriptions/{LOCAL_SUBSCRIPTION}/resourceGroups/rg-aks-demo-aks/providers/"
+                f"Microsoft.ContainerService/managedClusters/{cluster}/agentPools/{pool}"
+            )
+            aks_ops.autoscale(cloud.backend, pool_id, count)
+        finally:
+            cloud.stop()
+
     def write_config(self, edit: Callable[[str], str] = lambda text: text) -> None:
         (self.root / "deployment.yaml").write_text(edit(render_default_config()))
 

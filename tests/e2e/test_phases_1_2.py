@@ -117,6 +117,18 @@ def test_drift_is_reported_as_exactly_the_changed_fields_and_repaired_by_one_upd
     assert {s["action"] for s in steps_of(ws.json("plan")).values()} == {"noop"}
 
 
+def test_node_counts_moved_by_the_autoscaler_are_not_drift(ws: Workspace) -> None:
+    _build(ws)
+    ws.autoscale("aks-app1", "spot", 3)
+    ws.autoscale("aks-mgmt", "spot", 2)
+    plan = ws.json("plan")
+    assert {s["action"] for s in steps_of(plan).values()} == {"noop"}, plan
+    again = ws.json("run", "--yes")
+    assert again["api_requests"]["azure"]["write"] == 0
+    with ws.cloud() as az:
+        assert az.containerservice().agent_pools.get(RG_AKS, "aks-app1", "spot").count == 3
+
+
 def test_kubeconfig_files_are_private_and_reach_each_cluster(ws: Workspace) -> None:
     _build(ws)
     result = ws.cli("kubeconfig", "--dir", "kube")

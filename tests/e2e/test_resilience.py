@@ -133,7 +133,9 @@ def test_killed_while_clusters_are_creating_resume_reattaches_without_a_second_p
 
 def test_preflight_refuses_phase_2_when_the_caller_cannot_create_role_assignments(ws: Workspace) -> None:
     assert ws.cli("run", "--phase", "1", "--yes").code == 0
-    ws.settings(caller_actions=["*"], caller_not_actions=["Microsoft.Authorization/*/write"])  # Contributor-like
+    ws.settings(
+        caller_actions=["*"], caller_not_actions=["Microsoft.Authorization/*/write"]
+    )  # Contributor-like
     result = ws.cli("run", "--phase", "2", "--yes")
     assert result.code == 2, result
     assert "may not create role assignments" in result.stderr and "User Access Administrator" in result.stderr

@@ -253,3 +253,19 @@ def test_deallocate_eviction_keeps_the_vm_and_its_quota(env: AksEnv, local_cloud
     assert [s.code for s in view.statuses][-1] == "PowerState/deallocated"
     assert len(_nodes(kube_client(env, "aks1"))) == 2
     assert local_cloud.backend.quota.usage["lowPriorityCores"] == 4
+
+
+def test_two_emulators_on_one_state_dir_share_the_kube_api(tmp_path: Path) -> None:
+    state = tmp_path / "cloud"
+    settings = Settings(quotas={"lowPriorityCores": 10})
+    with LocalCloud.start(state, settings) as a, LocalCloud.start(state, settings) as b:
+        env_a = _env_for(a)
+        env_a.aks.managed_clusters.begin_create_or_update(env_a.rg, "aks1", cluster(env_a)).result()
+        env_b = AksEnv(
+            **{**env_a.__dict__, "aks": ContainerServiceClient(StaticToken(b.token), SUB, **client_kwargs(b))}
+        )
+        kclient.CoreV1Api(kube_client(env_b, "aks1")).create_namespace({"metadata": {"name": "from-b"}})
+        names = {
+            ns.metadata.name for ns in kclient.CoreV1Api(kube_client(env_a, "aks1")).list_namespace().items
+        }
+        assert "from-b" in names
