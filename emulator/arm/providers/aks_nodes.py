@@ -267,11 +267,12 @@ def _add_vm(backend: Backend, cluster: Resource, pool: Resource, vmss: Resource)
     }
     vm = Resource(vid, c.VM, body)
     backend.save(vm)
-    update_kube(backend, cluster.id, lambda kube: _add_node(kube, node, pool))
+    update_kube(backend, cluster.id, lambda kube: _add_node(kube, node, pool, f"azure://{vid}"))
     return vm
 
 
-def _add_node(kube: KubeCluster, node: str, pool: Resource) -> None:
+def _add_node(kube: KubeCluster, node: str, pool: Resource, provider_id: str) -> None:
+    """One Node per VM; its providerID is the VM's ARM ID, as on real AKS (`azure:///subscriptions/...`)."""
     p = pool.body["properties"]
     kube.add_node(
         node,
@@ -281,6 +282,7 @@ def _add_node(kube: KubeCluster, node: str, pool: Resource) -> None:
         vm_size=str(p.get("vmSize")),
         labels={str(k): str(v) for k, v in (p.get("nodeLabels") or {}).items()},
         taints=[_taint(t) for t in p.get("nodeTaints") or []],
+        provider_id=provider_id,
     )
 
 
