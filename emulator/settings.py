@@ -79,6 +79,9 @@ class Settings:
     # What the caller may do (Microsoft.Authorization/permissions); an Owner by default.
     caller_actions: list[str] = field(default_factory=lambda: ["*"])
     caller_not_actions: list[str] = field(default_factory=list)
+    # Append every ARM request to <state_dir>/requests.jsonl, shared by every process serving this cloud
+    # (the in-memory counters are per process); for tests that span a crash and a resume.
+    request_log: bool = False
 
     def quota_limits(self) -> dict[str, int]:
         return {**DEFAULT_QUOTAS, **self.quotas}

@@ -7,7 +7,7 @@ import sys
 import traceback
 import uuid
 
-from emulator.arm import admin
+from emulator.arm import admin, counters
 from emulator.arm import errors as e
 from emulator.arm.backend import Backend
 from emulator.arm.faults import REQUEST_FAULTS
@@ -48,6 +48,10 @@ class Engine:
         outcome = "reset" if response.reset else str(response.status)
         if label != "emulator":
             self.backend.counter.add(request.method, label, outcome)
+            if self.backend.settings.request_log:
+                counters.append_request_log(
+                    self.backend.state_dir, request.method, label, request.path, outcome
+                )
         _decorate(request, response)
         return response
 

@@ -8,6 +8,7 @@ import subprocess
 import time
 
 from emulator import FaultKind, FaultRule
+from emulator.arm.counters import read_request_log
 from tests.e2e.conftest import Workspace, steps_of
 from tests.support.cli import cli_env, command
 
@@ -101,7 +102,7 @@ def test_preflight_stops_before_anything_is_created_when_spot_quota_is_short(ws:
 
 def test_killed_while_clusters_are_creating_resume_reattaches_without_a_second_put(ws: Workspace) -> None:
     assert ws.cli("run", "--phase", "1", "--yes").code == 0
-    ws.settings(time_scale=0.02)  # a cluster takes ~7 s instead of 6 minutes
+    ws.settings(time_scale=0.02, request_log=True)  # a cluster takes ~7 s instead of 6 minutes
     proc = subprocess.Popen(
         command(None, ["--cloud", "local", "run", "--phase", "2", "--yes"]),
         cwd=ws.root,
@@ -129,6 +130,13 @@ def test_killed_while_clusters_are_creating_resume_reattaches_without_a_second_p
         assert len(creates) == 2 and "re-attached" in creates[1], journal
         assert all(e["outcome"] for e in state["steps"][f"p2/cluster/{name}"]["journal"])
     assert len(_final_state(ws)["clusters"]) == 3
+    cluster_puts = [
+        r
+        for r in read_request_log(ws.cloud_dir)
+        if r["method"] == "PUT" and r["type"] == "Microsoft.ContainerService/managedClusters"
+    ]
+    assert len(cluster_puts) == 3, cluster_puts  # one per cluster, across the killed process and the resume
+    assert len({r["pid"] for r in read_request_log(ws.cloud_dir)}) >= 2
 
 
 def test_preflight_refuses_phase_2_when_the_caller_cannot_create_role_assignments(ws: Workspace) -> None:
