@@ -389,13 +389,15 @@ def _prices_path(state: CliState, deployment: str) -> Path:
 
 def _refresh_prices(state: CliState, table: Any, path: Path) -> Any:
     import datetime
+    import os
 
     import requests
 
     from orchestrator import cost as costs
 
     try:
-        result = costs.refresh_prices(table, costs.RETAIL_PRICES_URL, today=datetime.date.today())
+        url = os.environ.get("ORCHESTRATE_RETAIL_PRICES_URL") or costs.RETAIL_PRICES_URL  # a proxy or mirror
+        result = costs.refresh_prices(table, url, today=datetime.date.today())
     except requests.RequestException as exc:
         raise errors.CloudError(f"could not reach the Azure Retail Prices API: {exc}") from None
     costs.save_prices(result.table, path)

@@ -16,6 +16,7 @@ from orchestrator.azure.credentials import StaticTokenCredential
 from orchestrator.clouds import LOCAL_RETRY, LOCAL_SUBSCRIPTION
 from orchestrator.config.template import render_default_config
 from orchestrator.telemetry import RequestCounts
+from tests.cost.test_cost_refresh import api  # noqa: F401 (the Retail Prices fixture server)
 from tests.support.cli import CliResult, run_cli
 
 # What the seed topology needs: 5 Spot nodes x 2 vCPU at creation (a new subscription often has 3).

@@ -6,7 +6,9 @@ import json
 from decimal import Decimal
 
 from tests.cost.test_cost_doc import marked
+from tests.cost.test_cost_refresh import Api, base_url
 from tests.e2e.conftest import Workspace, steps_of
+from tests.support.cli import run_cli
 
 CLUSTERS = ("aks-mgmt", "aks-app1", "aks-app2")
 
@@ -64,3 +66,33 @@ def test_stop_and_start_every_cluster_and_record_it(ws: Workspace) -> None:
 def test_stop_before_the_clusters_exist_is_bad_input(ws: Workspace) -> None:
     result = ws.cli("stop")
     assert result.code == 2 and "phase 2 (AKS cluster provisioning) is not complete" in result.stderr
+
+
+def test_cost_refresh_through_the_cli_saves_next_to_the_state(ws: Workspace, api: Api) -> None:
+    result = run_cli(["cost", "--refresh"], cwd=ws.root, env={"ORCHESTRATE_RETAIL_PRICES_URL": base_url(api)})
+    assert result.code == 0, result
+    saved = ws.root / ".orchestrate" / "prices.json"
+    assert saved.exists() and f"Prices refreshed into {saved.relative_to(ws.root)}" in " ".join(
+        result.stderr.split()
+    )
+    assert json.loads(saved.read_text())["prices"]
+    again = ws.cli("--output", "json", "cost")  # the refreshed table is the one used from now on
+    assert again.code == 0 and again.json["demo"]["monthly_total"] > 0
+
+
+def test_plan_reports_the_monthly_estimate_and_how_this_change_moves_it(ws: Workspace) -> None:
+    first = ws.json("plan")
+    assert first["cost"]["before_monthly"] == 0 and first["cost"]["after_monthly"] == 619.73
+    assert first["budget"]["ok"] is False and first["budget"]["levers"]
+    for phase in ("1", "2"):
+        assert ws.cli("run", "--phase", phase, "--yes").code == 0
+    ws.write_config(
+        lambda text: text.replace("monthly_usd: 80.0", "monthly_usd: 700.0").replace(
+            "sku_tier: Free", "sku_tier: Standard", 1
+        )
+    )
+    moved = ws.json("plan")
+    assert moved["cost"]["before_monthly"] == 619.73
+    assert moved["cost"]["after_monthly"] == 692.73  # aks-mgmt on the Standard tier: $0.10 x 730 h
+    assert moved["budget"]["ok"] is True
+    assert [s["changes"] for s in steps_of(moved).values() if s["action"] != "noop"] == [["sku.tier"]]

@@ -7,6 +7,7 @@ import yaml
 
 from tests.e2e.conftest import Workspace, steps_of
 from tests.support.cli import run_cli
+from tests.support.secrets import find_secrets
 
 MODULE = "tests.support.kube_phase"
 
@@ -58,6 +59,8 @@ def test_kubernetes_objects_waits_and_actions_run_like_any_step(ws: Workspace) -
     plan = _cli(ws, "plan", "--phase", "3")
     drift = {sid: s["changes"] for sid, s in steps_of(plan).items() if s["action"] != "noop"}
     assert drift == {"p3/configmap/aks-mgmt": ["data.cluster"]}
+
+    assert find_secrets(ws.state_path.read_text()) == []  # admin credentials were fetched, never stored
 
     gone = _cli(ws, "destroy", "--phase", "3", "--yes")
     assert gone["exit_code"] == 0, gone

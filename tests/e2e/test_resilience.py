@@ -149,3 +149,12 @@ def test_preflight_refuses_phase_2_when_the_caller_cannot_create_role_assignment
     assert "may not create role assignments" in result.stderr and "User Access Administrator" in result.stderr
     with ws.cloud() as az:
         assert not az.resource().resource_groups.check_existence(RG_AKS)
+
+
+def test_preflight_names_a_vm_size_the_region_does_not_offer(ws: Workspace) -> None:
+    ws.settings(sku_restrictions={"Standard_D2s_v3": ["koreacentral"]})
+    result = ws.cli("plan")
+    assert result.code == 2, result
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error: clusters[")]
+    assert "error: clusters[0].system_pool.vm_size: Standard_D2s_v3 is not available" in lines[0]
+    assert len(lines) == 6  # three clusters, two pools each

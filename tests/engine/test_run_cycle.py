@@ -113,3 +113,21 @@ def test_status_reads_the_state_file_only(
     assert phases[1]["status"] == "done" and phases[2]["status"] == "pending"
     assert len(phases[1]["steps"]) == 6
     json.loads((workdir / "state.json").read_text())
+
+
+def test_the_json_document_has_every_key_scripts_rely_on(records_cli: RunRecords) -> None:
+    doc = records_cli("--output", "json", "run", "--phase", "1").json
+    assert set(doc) >= {
+        "command",
+        "deployment",
+        "phases",
+        "changes",
+        "api_requests",
+        "duration_s",
+        "exit_code",
+    }
+    phase = doc["phases"][0]
+    assert set(phase) == {"number", "name", "status", "steps"}
+    assert set(phase["steps"][0]) >= {"id", "action", "status", "duration_s", "changes"}
+    assert set(doc["changes"]) == {"create", "update", "delete", "noop"}
+    assert doc["api_requests"] == {"azure": {"read": 0, "write": 0}, "kubernetes": {"read": 0, "write": 0}}

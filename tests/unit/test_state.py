@@ -122,3 +122,16 @@ def test_secret_keys(key: str) -> None:
 )
 def test_keys_that_only_mention_a_secret_are_kept(key: str) -> None:
     assert not is_secret_key(key)
+
+
+def test_the_secret_scanner_used_on_state_files_does_find_secrets() -> None:
+    from tests.support.secrets import find_secrets
+
+    kubeconfig = "apiVersion: v1\nclusters:\n- cluster: {certificate-authority-data: LS0t}\nusers:\n- user: {client-key-data: x}"
+    assert set(find_secrets(kubeconfig)) >= {"kubeconfig", "kubeconfig credential"}
+    assert find_secrets('{"access_token": "abc"}') == ["token field"]
+    assert find_secrets("DefaultEndpointsProtocol=https;AccountKey=abc") == ["storage key"]
+    assert (
+        find_secrets('{"fqdn": "aks-demo-aks-mgmt.hcp.koreacentral.azmk8s.io", "id": "/subscriptions/x"}')
+        == []
+    )
