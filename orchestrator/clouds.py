@@ -57,11 +57,9 @@ def _open_azure(subscription_id: str | None) -> CloudHandle:
     return CloudHandle(CloudTarget("azure", sub, credential), closer=credential.close)
 
 
-def _open_local(directory: Path) -> CloudHandle:
-    from emulator import LocalCloud
-
-    cloud = LocalCloud.start(directory)
-    target = CloudTarget(
+def local_target(cloud: Any) -> CloudTarget:
+    """How to reach a running local cloud (`emulator.LocalCloud`) with the SDK clients."""
+    return CloudTarget(
         "local",
         LOCAL_SUBSCRIPTION,
         StaticTokenCredential(cloud.token),
@@ -70,4 +68,10 @@ def _open_local(directory: Path) -> CloudHandle:
         polling_interval=0.2,
         retry=LOCAL_RETRY,
     )
-    return CloudHandle(target, closer=cloud.stop)
+
+
+def _open_local(directory: Path) -> CloudHandle:
+    from emulator import LocalCloud
+
+    cloud = LocalCloud.start(directory)
+    return CloudHandle(local_target(cloud), closer=cloud.stop)

@@ -26,6 +26,11 @@ TERMINAL_STATES = frozenset({"succeeded", "failed", "canceled"})
 READ_ONLY_TOP = ("id", "name", "type", "etag", "systemData")
 
 
+def begin(start: Callable[..., Any], *args: Any, token: str | None) -> Any:
+    """Call an SDK `begin_*` afresh, or re-attach to its operation from a continuation token."""
+    return start(*args, continuation_token=token) if token else start(*args)
+
+
 def to_rest(model: Any) -> dict[str, Any]:
     """An SDK model as the JSON ARM returns (TypeSpec models and msrest models differ here)."""
     if model is None:
@@ -75,15 +80,23 @@ class ArmStep(Step):
         self.resource_id = resource_id
 
     # -- what subclasses provide -----------------------------------------------------------------
-    def read(self, ctx: StepContext) -> Any:
+    def operations(self, ctx: StepContext) -> Any:
+        """The SDK operations group of this resource (e.g. `network().virtual_networks`)."""
         raise NotImplementedError
+
+    def key(self) -> tuple[str, ...]:
+        """The path arguments of the SDK calls, e.g. (resource group, VNet, subnet)."""
+        return ()
+
+    def read(self, ctx: StepContext) -> Any:
+        return self.operations(ctx).get(*self.key())
 
     def write(self, ctx: StepContext, body: dict[str, Any], continuation: str | None) -> Any:
         """Start the create/update; return a poller when `lro_write`, else the result."""
-        raise NotImplementedError
+        return begin(self.operations(ctx).begin_create_or_update, *self.key(), body, token=continuation)
 
     def remove(self, ctx: StepContext, continuation: str | None) -> Any:
-        raise NotImplementedError
+        return begin(self.operations(ctx).begin_delete, *self.key(), token=continuation)
 
     def body(self, ctx: StepContext, change: Change, observed: Document | None) -> dict[str, Any]:
         """The request body: what we want, on top of what is there (PUT replaces the whole resource)."""

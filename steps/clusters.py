@@ -12,7 +12,7 @@ from orchestrator.engine.step import Document, Outputs, ownership_tags
 from orchestrator.errors import CloudError
 from steps import names
 from steps.arm import ArmStep
-from steps.network import ResourceGroupStep, begin, sub_of
+from steps.network import ResourceGroupStep, sub_of
 
 if TYPE_CHECKING:
     from orchestrator.engine.context import StepContext
@@ -55,17 +55,20 @@ class IdentityStep(ArmStep):
             depends_on=(f"p2/resource-group/{self.rg}",),
         )
 
-    def read(self, ctx: StepContext) -> Any:
-        return ctx.services.azure.msi().user_assigned_identities.get(self.rg, self.name)
+    def operations(self, ctx: StepContext) -> Any:
+        return ctx.services.azure.msi().user_assigned_identities
+
+    def key(self) -> tuple[str, ...]:
+        return (self.rg, self.name)
 
     def desired(self, ctx: StepContext) -> Document:
         return {"location": self.config.region, "tags": _tags(self.config, ctx, self.cluster)}
 
     def write(self, ctx: StepContext, body: dict[str, Any], continuation: str | None) -> Any:
-        return ctx.services.azure.msi().user_assigned_identities.create_or_update(self.rg, self.name, body)
+        return self.operations(ctx).create_or_update(*self.key(), body)  # synchronous for identities
 
     def remove(self, ctx: StepContext, continuation: str | None) -> Any:
-        return ctx.services.azure.msi().user_assigned_identities.delete(self.rg, self.name)
+        return self.operations(ctx).delete(*self.key())
 
     def outputs(self, observed: Document) -> Outputs:
         props = observed.get("properties") or {}
@@ -164,8 +167,11 @@ class ClusterStep(ArmStep):
         )
         self.timeout_s = 45 * 60
 
-    def read(self, ctx: StepContext) -> Any:
-        return ctx.services.azure.containerservice().managed_clusters.get(self.rg, self.cluster.name)
+    def operations(self, ctx: StepContext) -> Any:
+        return ctx.services.azure.containerservice().managed_clusters
+
+    def key(self) -> tuple[str, ...]:
+        return (self.rg, self.cluster.name)
 
     def ignored_fields(self, ctx: StepContext) -> tuple[str, ...]:
         return ("properties.agentPoolProfiles",)  # each pool is its own step (PoolStep)
@@ -223,14 +229,6 @@ class ClusterStep(ArmStep):
     def apply(self, ctx: StepContext, change: Change, observed: Document | None) -> Outputs:
         refuse_if_stopped(self.title, change, observed)
         return super().apply(ctx, change, observed)
-
-    def write(self, ctx: StepContext, body: dict[str, Any], continuation: str | None) -> Any:
-        ops = ctx.services.azure.containerservice().managed_clusters
-        return begin(ops.begin_create_or_update, self.rg, self.cluster.name, body, token=continuation)
-
-    def remove(self, ctx: StepContext, continuation: str | None) -> Any:
-        ops = ctx.services.azure.containerservice().managed_clusters
-        return begin(ops.begin_delete, self.rg, self.cluster.name, token=continuation)
 
     def outputs(self, observed: Document) -> Outputs:
         props = observed.get("properties") or {}
@@ -326,10 +324,11 @@ class PoolStep(ArmStep):
         key = "system_pool" if isinstance(self.pool, SystemPool) else "spot_pool"
         return f"clusters[{self.index}].{key}"
 
-    def read(self, ctx: StepContext) -> Any:
-        return ctx.services.azure.containerservice().agent_pools.get(
-            self.rg, self.cluster.name, self.pool.name
-        )
+    def operations(self, ctx: StepContext) -> Any:
+        return ctx.services.azure.containerservice().agent_pools
+
+    def key(self) -> tuple[str, ...]:
+        return (self.rg, self.cluster.name, self.pool.name)
 
     def desired(self, ctx: StepContext) -> Document:
         return {"properties": pool_properties(self.config, self.cluster, self.pool, sub_of(ctx))}
@@ -351,16 +350,6 @@ class PoolStep(ArmStep):
         if self.kind.endswith("#autoscaled") and live_count is not None and not change.replace:
             body["properties"]["count"] = live_count  # never fight the autoscaler
         return body
-
-    def write(self, ctx: StepContext, body: dict[str, Any], continuation: str | None) -> Any:
-        ops = ctx.services.azure.containerservice().agent_pools
-        return begin(
-            ops.begin_create_or_update, self.rg, self.cluster.name, self.pool.name, body, token=continuation
-        )
-
-    def remove(self, ctx: StepContext, continuation: str | None) -> Any:
-        ops = ctx.services.azure.containerservice().agent_pools
-        return begin(ops.begin_delete, self.rg, self.cluster.name, self.pool.name, token=continuation)
 
     def apply(self, ctx: StepContext, change: Change, observed: Document | None) -> Outputs:
         refuse_if_stopped(self.title, change, observed)

@@ -3,7 +3,6 @@ and its VNet link. Each class only says how to reach its resource and what it sh
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from orchestrator.config.model import Deployment, Subnet
@@ -18,11 +17,6 @@ if TYPE_CHECKING:
     from orchestrator.engine.context import StepContext
 
 PHASE = 1
-
-
-def begin(start: Callable[..., Any], *args: Any, token: str | None) -> Any:
-    """Call an SDK `begin_*` afresh, or re-attach to its operation from a continuation token."""
-    return start(*args, continuation_token=token) if token else start(*args)
 
 
 def sub_of(ctx: StepContext) -> str:
@@ -42,8 +36,11 @@ class ResourceGroupStep(ArmStep):
         )
         self.config, self.rg = config, rg
 
-    def read(self, ctx: StepContext) -> Any:
-        return ctx.services.azure.resource().resource_groups.get(self.rg)
+    def operations(self, ctx: StepContext) -> Any:
+        return ctx.services.azure.resource().resource_groups
+
+    def key(self) -> tuple[str, ...]:
+        return (self.rg,)
 
     def desired(self, ctx: StepContext) -> Document:
         return {
@@ -52,10 +49,7 @@ class ResourceGroupStep(ArmStep):
         }
 
     def write(self, ctx: StepContext, body: dict[str, Any], continuation: str | None) -> Any:
-        return ctx.services.azure.resource().resource_groups.create_or_update(self.rg, body)
-
-    def remove(self, ctx: StepContext, continuation: str | None) -> Any:
-        return begin(ctx.services.azure.resource().resource_groups.begin_delete, self.rg, token=continuation)
+        return self.operations(ctx).create_or_update(self.rg, body)  # synchronous for resource groups
 
     def delete(self, ctx: StepContext, observed: Document) -> None:
         foreign = self._foreign_resources(ctx)
@@ -97,8 +91,11 @@ class NsgStep(ArmStep):
             depends_on=(f"p1/resource-group/{self.rg}",),
         )
 
-    def read(self, ctx: StepContext) -> Any:
-        return ctx.services.azure.network().network_security_groups.get(self.rg, self.name)
+    def operations(self, ctx: StepContext) -> Any:
+        return ctx.services.azure.network().network_security_groups
+
+    def key(self) -> tuple[str, ...]:
+        return (self.rg, self.name)
 
     def desired(self, ctx: StepContext) -> Document:
         return {
@@ -106,14 +103,6 @@ class NsgStep(ArmStep):
             "tags": {**self.config.tags, **ownership_tags(ctx.deployment)},
             "properties": {"securityRules": rules_for(self.config, self.subnet)},
         }
-
-    def write(self, ctx: StepContext, body: dict[str, Any], continuation: str | None) -> Any:
-        ops = ctx.services.azure.network().network_security_groups
-        return begin(ops.begin_create_or_update, self.rg, self.name, body, token=continuation)
-
-    def remove(self, ctx: StepContext, continuation: str | None) -> Any:
-        ops = ctx.services.azure.network().network_security_groups
-        return begin(ops.begin_delete, self.rg, self.name, token=continuation)
 
     def body(self, ctx: StepContext, change: Change, observed: Document | None) -> dict[str, Any]:
         body = super().body(ctx, change, observed)
@@ -139,8 +128,11 @@ class VnetStep(ArmStep):
             depends_on=(f"p1/resource-group/{self.rg}",),
         )
 
-    def read(self, ctx: StepContext) -> Any:
-        return ctx.services.azure.network().virtual_networks.get(self.rg, self.name)
+    def operations(self, ctx: StepContext) -> Any:
+        return ctx.services.azure.network().virtual_networks
+
+    def key(self) -> tuple[str, ...]:
+        return (self.rg, self.name)
 
     def desired(self, ctx: StepContext) -> Document:
         return {
@@ -151,14 +143,6 @@ class VnetStep(ArmStep):
 
     def ignored_fields(self, ctx: StepContext) -> tuple[str, ...]:
         return ("properties.subnets",)  # each subnet is its own step
-
-    def write(self, ctx: StepContext, body: dict[str, Any], continuation: str | None) -> Any:
-        ops = ctx.services.azure.network().virtual_networks
-        return begin(ops.begin_create_or_update, self.rg, self.name, body, token=continuation)
-
-    def remove(self, ctx: StepContext, continuation: str | None) -> Any:
-        ops = ctx.services.azure.network().virtual_networks
-        return begin(ops.begin_delete, self.rg, self.name, token=continuation)
 
     def outputs(self, observed: Document) -> Outputs:
         return {"id": observed.get("id"), "name": self.name}
@@ -178,8 +162,11 @@ class SubnetStep(ArmStep):
             depends_on=("p1/vnet", f"p1/nsg/{subnet.name}"),
         )
 
-    def read(self, ctx: StepContext) -> Any:
-        return ctx.services.azure.network().subnets.get(self.rg, self.vnet, self.name)
+    def operations(self, ctx: StepContext) -> Any:
+        return ctx.services.azure.network().subnets
+
+    def key(self) -> tuple[str, ...]:
+        return (self.rg, self.vnet, self.name)
 
     def desired(self, ctx: StepContext) -> Document:
         nsg_id = names.res_id(
@@ -193,14 +180,6 @@ class SubnetStep(ArmStep):
     def owned(self, ctx: StepContext, observed: Document) -> bool:
         vnet = VnetStep(self.config)._get(ctx)
         return vnet is not None and super().owned(ctx, vnet)
-
-    def write(self, ctx: StepContext, body: dict[str, Any], continuation: str | None) -> Any:
-        ops = ctx.services.azure.network().subnets
-        return begin(ops.begin_create_or_update, self.rg, self.vnet, self.name, body, token=continuation)
-
-    def remove(self, ctx: StepContext, continuation: str | None) -> Any:
-        ops = ctx.services.azure.network().subnets
-        return begin(ops.begin_delete, self.rg, self.vnet, self.name, token=continuation)
 
     def outputs(self, observed: Document) -> Outputs:
         return {"id": observed.get("id"), "name": self.name, "cidr": self.subnet.cidr}
@@ -219,19 +198,14 @@ class DnsZoneStep(ArmStep):
             depends_on=(f"p1/resource-group/{self.rg}",),
         )
 
-    def read(self, ctx: StepContext) -> Any:
-        return ctx.services.azure.privatedns().private_zones.get(self.rg, self.name)
+    def operations(self, ctx: StepContext) -> Any:
+        return ctx.services.azure.privatedns().private_zones
+
+    def key(self) -> tuple[str, ...]:
+        return (self.rg, self.name)
 
     def desired(self, ctx: StepContext) -> Document:
         return {"location": "global", "tags": {**self.config.tags, **ownership_tags(ctx.deployment)}}
-
-    def write(self, ctx: StepContext, body: dict[str, Any], continuation: str | None) -> Any:
-        ops = ctx.services.azure.privatedns().private_zones
-        return begin(ops.begin_create_or_update, self.rg, self.name, body, token=continuation)
-
-    def remove(self, ctx: StepContext, continuation: str | None) -> Any:
-        ops = ctx.services.azure.privatedns().private_zones
-        return begin(ops.begin_delete, self.rg, self.name, token=continuation)
 
     def outputs(self, observed: Document) -> Outputs:
         return {"id": observed.get("id"), "name": self.name}
@@ -251,8 +225,11 @@ class DnsLinkStep(ArmStep):
             depends_on=("p1/private-dns-zone", "p1/vnet"),
         )
 
-    def read(self, ctx: StepContext) -> Any:
-        return ctx.services.azure.privatedns().virtual_network_links.get(self.rg, self.zone, self.name)
+    def operations(self, ctx: StepContext) -> Any:
+        return ctx.services.azure.privatedns().virtual_network_links
+
+    def key(self) -> tuple[str, ...]:
+        return (self.rg, self.zone, self.name)
 
     def desired(self, ctx: StepContext) -> Document:
         vnet_id = names.res_id(
@@ -263,14 +240,6 @@ class DnsLinkStep(ArmStep):
             "tags": {**self.config.tags, **ownership_tags(ctx.deployment)},
             "properties": {"virtualNetwork": {"id": vnet_id}, "registrationEnabled": False},
         }
-
-    def write(self, ctx: StepContext, body: dict[str, Any], continuation: str | None) -> Any:
-        ops = ctx.services.azure.privatedns().virtual_network_links
-        return begin(ops.begin_create_or_update, self.rg, self.zone, self.name, body, token=continuation)
-
-    def remove(self, ctx: StepContext, continuation: str | None) -> Any:
-        ops = ctx.services.azure.privatedns().virtual_network_links
-        return begin(ops.begin_delete, self.rg, self.zone, self.name, token=continuation)
 
 
 def phase1_steps(config: Deployment) -> list[ArmStep]:

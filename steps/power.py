@@ -14,9 +14,8 @@ from orchestrator.engine.change import Action, Change
 from orchestrator.engine.step import Document, Outputs, Step
 from orchestrator.errors import UsageError
 from steps import names
-from steps.arm import MappedPoller
+from steps.arm import MappedPoller, begin
 from steps.clusters import ClusterStep
-from steps.network import begin
 
 if TYPE_CHECKING:
     from orchestrator.engine.context import StepContext

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from emulator import LocalCloud, Settings
-from orchestrator.azure.clients import AzureClients, CloudTarget
-from orchestrator.azure.credentials import StaticTokenCredential
-from orchestrator.clouds import LOCAL_RETRY, LOCAL_SUBSCRIPTION
+from orchestrator.azure.clients import AzureClients
+from orchestrator.clouds import LOCAL_SUBSCRIPTION, local_target
 from orchestrator.config.template import render_default_config
 from orchestrator.telemetry import RequestCounts
 from tests.cost.test_cost_refresh import api  # noqa: F401 (the Retail Prices fixture server)
@@ -45,15 +45,7 @@ class Workspace:
     def cloud(self) -> Iterator[AzureClients]:
         """The same local cloud, reached with the SDK clients as any other tool would."""
         cloud = LocalCloud.start(self.cloud_dir)
-        target = CloudTarget(
-            "local",
-            LOCAL_SUBSCRIPTION,
-            StaticTokenCredential(cloud.token),
-            base_url=cloud.arm_url,
-            connection_verify=str(cloud.ca_path),
-            polling_interval=0,
-            retry=LOCAL_RETRY,
-        )
+        target = replace(local_target(cloud), polling_interval=0)
         clients = AzureClients(target, RequestCounts())
         try:
             yield clients
