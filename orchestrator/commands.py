@@ -195,10 +195,13 @@ def run(
 @click.option("--yes", is_flag=True, help="Do not stop for confirmation between phases.")
 @handled
 def resume(state: CliState, yes: bool) -> int:
-    """Continue an interrupted run from the state file."""
+    """Finish the interrupted phase from the state file, then go on as `run` would (asking first)."""
+    from orchestrator.engine.session import SessionResult
+
     with _app(state, "resume") as app:
         if not app.store.exists or not app.session.resumable():
-            state.stdout.print("Nothing to resume: no phase was interrupted. Use `orchestrate run`.")
+            state.stderr.print("Nothing to resume: no phase was interrupted. Use `orchestrate run`.")
+            return _finish_run(state, app, "resume", SessionResult(), False)
         outcome = app.session.run_all(_confirm(state, yes))
         return _finish_run(state, app, "resume", outcome, False)
 

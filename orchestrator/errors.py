@@ -98,9 +98,3 @@ class TransientError(CloudError):
 
 class StepTimeout(OrchestrateError):
     pass
-
-
-class StepFailed(OrchestrateError):
-    def __init__(self, step_id: str, cause: BaseException) -> None:
-        self.step_id, self.cause = step_id, cause
-        super().__init__(f"{step_id}: {cause}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from orchestrator.azure.clients import AzureClients
 from orchestrator.clouds import open_cloud
@@ -23,7 +23,6 @@ class Services:
     cloud: str
     egress: EgressIp = field(default_factory=lambda: EgressIp(loopback))
     kube: KubeClients | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
     closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:

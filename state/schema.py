@@ -82,4 +82,3 @@ class StateDocument(BaseModel):
     applied_config: dict[str, Any] | None = (
         None  # the deployment.yaml of the last successful run (no secrets)
     )
-    last_command: str | None = None

@@ -79,10 +79,6 @@ class StateStore:
         with self._editing():
             pass
 
-    def set_command(self, command: str) -> None:
-        with self._editing() as doc:
-            doc.last_command = command
-
     def update_step(self, step_id: str, **fields: Any) -> None:
         with self._editing() as doc:
             record = doc.steps.setdefault(step_id, StepRecord())
@@ -137,7 +133,3 @@ class StateStore:
         with self._editing() as doc:
             if step_id in doc.steps:
                 doc.steps[step_id].lro = None
-
-    def forget_step(self, step_id: str) -> None:
-        with self._editing() as doc:
-            doc.steps.pop(step_id, None)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from orchestrator.azure.retry import call_azure, retry_transient
 from orchestrator.engine.change import Action, Change, FieldChange
-from orchestrator.engine.diff import _matches
+from orchestrator.engine.diff import matches
 from orchestrator.engine.step import Document, Outputs, Step
 from orchestrator.errors import NotFound
 
@@ -134,7 +134,7 @@ class ArmStep(Step):
         change, observed = super().plan(ctx)
         if observed is None:
             return change, None
-        frozen = [f for f in change.fields if _matches(f.path, self.immutable)]
+        frozen = [f for f in change.fields if matches(f.path, self.immutable)]
         if frozen:
             reason = f"replace: {', '.join(f.path for f in frozen)} cannot change in place"
             return Change(Action.UPDATE, change.fields, reason, change.desired, replace=True), observed

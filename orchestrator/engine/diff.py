@@ -61,10 +61,10 @@ def diff(
     desired: Any, observed: Any, *, kind: str = "*", extra_ignored: Sequence[str] = ()
 ) -> list[FieldChange]:
     patterns = [*ignored_patterns(kind), *extra_ignored]
-    return [c for c in _walk("", desired, observed) if not _matches(c.path, patterns)]
+    return [c for c in _walk("", desired, observed) if not matches(c.path, patterns)]
 
 
-def _matches(path: str, patterns: Sequence[str]) -> bool:
+def matches(path: str, patterns: Sequence[str]) -> bool:
     # fnmatch reads "[...]" as a character class; list indices use brackets, so swap them out first.
     def plain(text: str) -> str:
         return text.replace("[", "<").replace("]", ">")

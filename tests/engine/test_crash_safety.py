@@ -65,13 +65,19 @@ def test_sigkill_at_random_points_then_resume_matches_an_uninterrupted_run(tmp_p
             proc.wait(10)
             kills_during_writes += 0 < writes_before_kill < 12
 
+            env = {"RECORD_SERVER_URL": server.url}
             resumed = run_cli(
-                ["--state", "state.json", "resume", "--yes"],
-                cwd=work,
-                module=RECORD_CLI,
-                env={"RECORD_SERVER_URL": server.url},
+                ["--state", "state.json", "resume", "--yes"], cwd=work, module=RECORD_CLI, env=env
             )
             assert resumed.code == 0, f"trial {trial}: {resumed}"
+            if (
+                "Nothing to resume" in resumed.stderr
+            ):  # killed before it recorded anything: the user runs again
+                assert writes_before_kill == 0, f"trial {trial}: writes happened but resume saw none"
+                resumed = run_cli(
+                    ["--state", "state.json", "run", "--yes"], cwd=work, module=RECORD_CLI, env=env
+                )
+                assert resumed.code == 0, f"trial {trial}: {resumed}"
             assert _final(server) == reference, f"trial {trial}"
             duplicates = {name: n for name, n in server.stats.creates.items() if n > 1}
             assert not duplicates, f"trial {trial}: created more than once: {duplicates}"

@@ -127,3 +127,13 @@ def test_a_step_that_outlives_its_timeout_fails_and_blocks_nothing_else(
     again = records_cli("run", "--yes")  # the timed-out step is retried from the state, not duplicated
     assert again.code == 0
     assert server.stats.creates["pool-b"] == 1
+
+
+def test_resume_with_nothing_interrupted_changes_nothing(
+    records_cli: RunRecords, server: RecordServer
+) -> None:
+    assert records_cli("run", "--phase", "1").code == 0
+    server.reset_counts()
+    result = records_cli("resume", "--yes")
+    assert result.code == 0 and "Nothing to resume" in result.stderr
+    assert server.stats.writes == 0 and "identity" not in server.records  # phase 2 was not started
