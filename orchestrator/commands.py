@@ -187,7 +187,7 @@ def run(
             result = app.session.run_phase(phase, force=force, dry_run=dry_run)
             outcome = SessionResult(phases=[result])
         else:
-            outcome = app.session.run_all(_confirm(state, yes), dry_run=dry_run)
+            outcome = app.session.run_all(_confirm(state, yes, app.config), dry_run=dry_run)
         return _finish_run(state, app, "run", outcome, dry_run)
 
 
@@ -202,7 +202,7 @@ def resume(state: CliState, yes: bool) -> int:
         if not app.store.exists or not app.session.resumable():
             state.stderr.print("Nothing to resume: no phase was interrupted. Use `orchestrate run`.")
             return _finish_run(state, app, "resume", SessionResult(), False)
-        outcome = app.session.run_all(_confirm(state, yes))
+        outcome = app.session.run_all(_confirm(state, yes, app.config))
         return _finish_run(state, app, "resume", outcome, False)
 
 
@@ -240,7 +240,17 @@ def _finish_run(state: CliState, app: Any, command: str, outcome: SessionResult,
     return code
 
 
-def _confirm(state: CliState, yes: bool) -> Callable[[PhaseResult, Phase], Decision]:
+def _phase_cost_line(config: Any, phase: int) -> str:
+    from orchestrator.cost import estimate
+
+    demo = estimate(config).demo
+    adds = sum((i.monthly for i in demo.items if i.phase == phase), start=type(demo.monthly_total)(0))
+    return (
+        f"Phase {phase} adds about ${adds:.2f}/month; all phases together: ${demo.monthly_total:.2f}/month."
+    )
+
+
+def _confirm(state: CliState, yes: bool, config: Any = None) -> Callable[[PhaseResult, Phase], Decision]:
     from orchestrator.engine.session import Decision
     from orchestrator.output import change_totals
 
@@ -254,6 +264,8 @@ def _confirm(state: CliState, yes: bool) -> Callable[[PhaseResult, Phase], Decis
             f"\nPhase {done.number} ({done.name}) complete: {totals['create']} created, {totals['update']} updated,"
             f" {totals['noop']} unchanged."
         )
+        if config is not None:
+            state.stderr.print(_phase_cost_line(config, upcoming.number))
         ok = click.confirm(
             f"Continue with phase {upcoming.number} ({upcoming.name})?", default=False, err=True
         )

@@ -77,6 +77,7 @@ def test_pty_answer_yes_continues(workdir: Path, server: RecordServer) -> None:
     code, screen = _run_in_pty(workdir, server, "y")
     assert code == 0, screen
     assert "Phase 1 (Network foundation) complete: 6 created" in screen
+    assert "Phase 2 adds about $" in screen and "all phases together: $619.73/month" in screen
     assert len(server.records) == 12
 
 
