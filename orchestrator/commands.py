@@ -321,17 +321,18 @@ def status(state: CliState) -> int:
     from orchestrator.output import emit_json, render_status
     from orchestrator.paths import default_state_path
     from state.local import LocalBackend
-    from state.migrations import migrate
-    from state.schema import StateDocument
+    from state.migrations import load_document
 
     path = state.state_path or default_state_path(_deployment_name(state))
     raw = LocalBackend(path).load()
-    doc = StateDocument.model_validate(migrate(raw, source=str(path))) if raw is not None else None
-    names = {p.number: p.name for p in state.registry_factory()}
+    doc = load_document(raw, source=str(path)) if raw is not None else None
+    registry = state.registry_factory()
+    names = {p.number: p.name for p in registry}
+    available = {p.number for p in registry if p.available}
     if state.json:
         emit_json(sys.stdout, _status_document(doc, names))
     else:
-        render_status(state.stdout, doc, names)
+        render_status(state.stdout, doc, names, available)
     return 0
 
 

@@ -77,7 +77,9 @@ def render_plan(console: Console, phases: Sequence[PhaseResult], *, applied: boo
     )
 
 
-def render_status(console: Console, doc: StateDocument | None, names: dict[int, str]) -> None:
+def render_status(
+    console: Console, doc: StateDocument | None, names: dict[int, str], available: set[int] | None = None
+) -> None:
     if doc is None:
         console.print("No state yet: nothing has been run for this deployment.")
         return
@@ -90,6 +92,8 @@ def render_status(console: Console, doc: StateDocument | None, names: dict[int, 
         done = sum(1 for s in steps if s.status == "done")
         actions = sorted({s.action for s in steps if s.action})
         status = record.status.value if record else "pending"
+        if available is not None and number not in available:
+            status = "not in this version"
         table.add_row(f"{number}. {name}", status, f"{done}/{len(steps)}", ", ".join(actions))
     console.print(table)
 

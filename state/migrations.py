@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from pydantic import ValidationError
+
 from orchestrator.errors import StateError
-from state.schema import SCHEMA_VERSION
+from state.schema import SCHEMA_VERSION, StateDocument
 
 Document = dict[str, Any]
 
@@ -25,7 +27,24 @@ def _v0_to_v1(doc: Document) -> Document:
     return out
 
 
-MIGRATIONS: Mapping[int, Callable[[Document], Document]] = {0: _v0_to_v1}
+def _v1_to_v2(doc: Document) -> Document:
+    """Version 2 dropped `last_command`, which nothing read."""
+    out = {k: v for k, v in doc.items() if k != "last_command"}
+    out["schema_version"] = 2
+    return out
+
+
+MIGRATIONS: Mapping[int, Callable[[Document], Document]] = {0: _v0_to_v1, 1: _v1_to_v2}
+
+
+def load_document(raw: Document, *, source: str) -> StateDocument:
+    """Migrate and validate a raw state document; a file that still does not fit is a StateError."""
+    try:
+        return StateDocument.model_validate(migrate(raw, source=source))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise StateError(f"{source} does not match the state schema ({where}: {first['msg']})") from None
 
 
 def migrate(doc: Document, *, source: str) -> Document:

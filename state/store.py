@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from state.migrations import migrate
+from state.migrations import load_document
 from state.redact import redact
 from state.schema import JournalEntry, LroRecord, PhaseRecord, StateDocument, StepRecord, StepStatus
 
@@ -39,7 +39,7 @@ class StateStore:
             self._doc = StateDocument(deployment=deployment, cloud=cloud, created_at=now, updated_at=now)
             self.exists = False
         else:
-            self._doc = StateDocument.model_validate(migrate(raw, source=backend.describe()))
+            self._doc = load_document(raw, source=backend.describe())
             self.exists = True
             self._mark_interrupted()
 

@@ -57,6 +57,41 @@ def test_unversioned_files_are_migrated_and_newer_ones_refused(tmp_path: Path) -
         _store(path)
 
 
+def test_a_version_1_file_loses_last_command_on_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(
+        json.dumps(
+            {
+                "schema_version": 1,
+                "deployment": "demo",
+                "created_at": 1,
+                "updated_at": 1,
+                "last_command": "run",
+                "steps": {"p1/rg": {"status": "done"}},
+            }
+        )
+    )
+    store = _store(path)
+    assert store.document.schema_version == 2 and store.step("p1/rg").status == StepStatus.DONE
+
+
+def test_a_file_that_does_not_fit_the_schema_is_a_state_error(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    path.write_text(
+        json.dumps(
+            {
+                "schema_version": 2,
+                "deployment": "demo",
+                "created_at": 1,
+                "updated_at": 1,
+                "steps": {"p1/rg": {"status": "sideways"}},
+            }
+        )
+    )
+    with pytest.raises(StateError, match=r"does not match the state schema \(steps.p1/rg.status"):
+        _store(path)
+
+
 def test_corrupt_state_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "s.json"
     path.write_text("{not json")
