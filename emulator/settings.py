@@ -82,6 +82,11 @@ class Settings:
     # Append every ARM request to <state_dir>/requests.jsonl, shared by every process serving this cloud
     # (the in-memory counters are per process); for tests that span a crash and a resume.
     request_log: bool = False
+    # Entra ID and RBAC propagation, in wall-clock seconds (0 = instant): a new identity's principal is
+    # unknown to role assignments for `principal_propagation_s` (400 PrincipalNotFound), and a new role
+    # assignment is not yet seen by AKS's subnet check for `role_propagation_s` (LinkedAuthorizationFailed).
+    principal_propagation_s: float = 0.0
+    role_propagation_s: float = 0.0
 
     def quota_limits(self) -> dict[str, int]:
         return {**DEFAULT_QUOTAS, **self.quotas}

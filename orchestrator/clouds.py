@@ -21,7 +21,13 @@ from orchestrator.errors import UsageError
 LOCAL_SUBSCRIPTION = "00000000-0000-4000-8000-000000000001"
 # The local cloud answers in milliseconds: poll often, and back off briefly between SDK retries.
 LOCAL_RETRY = RetrySettings(
-    sdk_total=4, sdk_backoff_factor=0.05, sdk_backoff_max=1.0, our_backoff_min=0.1, our_backoff_max=2.0
+    propagation_attempts=30,
+    propagation_delay_s=0.2,
+    sdk_total=4,
+    sdk_backoff_factor=0.05,
+    sdk_backoff_max=1.0,
+    our_backoff_min=0.1,
+    our_backoff_max=2.0,
 )
 
 

@@ -17,7 +17,7 @@ from orchestrator.azure.retry import call_azure, retry_transient
 from orchestrator.engine.change import Action, Change, FieldChange
 from orchestrator.engine.diff import matches
 from orchestrator.engine.step import Document, Outputs, Step
-from orchestrator.errors import NotFound
+from orchestrator.errors import CloudError, NotFound
 
 if TYPE_CHECKING:
     from orchestrator.engine.context import Poller, StepContext
@@ -72,6 +72,9 @@ class ArmStep(Step):
     lro_write: ClassVar[bool] = True
     lro_delete: ClassVar[bool] = True
     immutable: ClassVar[tuple[str, ...]] = ()  # path globs that cannot change in place
+    # Error codes that mean "what this depends on was created moments ago and has not propagated yet"
+    # (Entra ID replication, RBAC): the write is tried again for a bounded time, never forever.
+    propagation_codes: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(
         self, step_id: str, *, phase: int, title: str, resource_id: str, depends_on: tuple[str, ...] = ()
@@ -146,6 +149,19 @@ class ArmStep(Step):
         return change, observed
 
     def apply(self, ctx: StepContext, change: Change, observed: Document | None) -> Outputs:
+        settings = ctx.services.azure.target.retry
+        for attempt in range(1, settings.propagation_attempts + 1):
+            try:
+                return self._apply_once(ctx, change, observed)
+            except CloudError as exc:
+                if exc.code not in self.propagation_codes or attempt == settings.propagation_attempts:
+                    raise
+                ctx.progress(f"{self.title}: {exc.code}, waiting for Azure to propagate (attempt {attempt})")
+                ctx.pause(settings.propagation_delay_s)
+                observed = self._get(ctx)
+        raise AssertionError("unreachable")
+
+    def _apply_once(self, ctx: StepContext, change: Change, observed: Document | None) -> Outputs:
         if change.replace and observed is not None:
             self.delete(ctx, observed)
             observed = None

@@ -84,6 +84,7 @@ class SubnetRoleStep(ArmStep):
     from scope, role and identity, so a re-run finds it instead of adding a second one."""
 
     lro_write = lro_delete = False
+    propagation_codes = frozenset({"PrincipalNotFound"})  # the identity was created seconds ago
     kind = "Microsoft.Authorization/roleAssignments"
 
     def __init__(self, config: Deployment, cluster: Cluster) -> None:
@@ -153,6 +154,7 @@ class SubnetRoleStep(ArmStep):
 
 class ClusterStep(ArmStep):
     kind = "Microsoft.ContainerService/managedClusters"
+    propagation_codes = frozenset({"LinkedAuthorizationFailed"})  # the subnet role was granted seconds ago
     immutable = ("properties.networkProfile.*", "properties.dnsPrefix")
 
     def __init__(self, config: Deployment, cluster: Cluster) -> None:

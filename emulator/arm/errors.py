@@ -46,6 +46,12 @@ MSG_QUOTA_EXCEEDED = (
 )
 MSG_SKU_NOT_AVAILABLE = "The requested VM size '{sku}' is not available in location '{location}'."
 MSG_ROLE_ASSIGNMENT_EXISTS = "The role assignment already exists."
+MSG_PRINCIPAL_NOT_FOUND = (
+    "Principal {principal} does not exist in the directory {tenant}. Check that you have the correct principal ID."
+    " If you are creating this principal and then immediately assigning a role, this error might be related to"
+    " a replication delay. In this case, set the role assignment principalType property to a value, such as"
+    " ServicePrincipal, User, or Group.  See https://aka.ms/docs-principaltype"
+)
 MSG_ROLE_DEFINITION_NOT_FOUND = "The role definition '{id}' does not exist."
 MSG_PRINCIPAL_MISSING = "The property 'principalId' is required."
 MSG_FIC_CONCURRENT = (

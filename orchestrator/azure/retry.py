@@ -34,6 +34,9 @@ class RetrySettings:
     our_attempts: int = 6
     our_backoff_min: float = 2.0
     our_backoff_max: float = 60.0
+    # Entra ID / RBAC propagation after creating an identity or a role assignment: minutes on real Azure.
+    propagation_attempts: int = 18
+    propagation_delay_s: float = 10.0
 
 
 class SdkExhaustedError(TransientError):

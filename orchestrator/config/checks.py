@@ -154,5 +154,9 @@ def _reference_problems(config: Deployment) -> Iterator[Problem]:
     for path, name in refs:
         if name not in clusters:
             yield Problem(path, f"no cluster named {name!r} in clusters")
-    if config.state_backend.kind == "azure_blob" and not config.state_backend.storage_account:
-        yield Problem("state_backend.storage_account", "required when kind is azure_blob")
+    if config.state_backend.kind == "azure_blob":
+        yield Problem(
+            "state_backend.kind",
+            "azure_blob is not available in this version (the state stays in a local file); use kind: local"
+            " and keep .orchestrate/ on a shared, backed-up disk until the Blob backend lands",
+        )

@@ -118,6 +118,12 @@ class StepContext:
             self.progress(f"{what}: waiting ({self._clock() - started:.0f}s)")
         return poller.result()
 
+    def pause(self, seconds: float) -> None:
+        """Sleep, but wake for Ctrl-C and never past the step's deadline."""
+        self.check()
+        self._cancel.wait(min(seconds, self.remaining()))
+        self.check()
+
     def wait_until(self, what: str, predicate: Callable[[], bool], *, interval: float = 2.0) -> None:
         started = self._clock()
         while not predicate():

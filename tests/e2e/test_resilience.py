@@ -158,3 +158,18 @@ def test_preflight_names_a_vm_size_the_region_does_not_offer(ws: Workspace) -> N
     lines = [line for line in result.stderr.splitlines() if line.startswith("error: clusters[")]
     assert "error: clusters[0].system_pool.vm_size: Standard_D2s_v3 is not available" in lines[0]
     assert len(lines) == 6  # three clusters, two pools each
+
+
+def test_phase_2_waits_out_entra_id_and_rbac_propagation(ws: Workspace) -> None:
+    """On real Azure a role assignment made seconds after its identity fails with PrincipalNotFound, and a
+    cluster created seconds after its subnet role fails with LinkedAuthorizationFailed, for a while."""
+    assert ws.cli("run", "--phase", "1", "--yes").code == 0
+    ws.settings(principal_propagation_s=1.0, role_propagation_s=1.0)
+    result = ws.json("run", "--phase", "2", "--yes")
+    assert result["exit_code"] == 0, result
+    state = json.loads(ws.state_path.read_text())
+    for name in ("aks-mgmt", "aks-app1", "aks-app2"):
+        role = [e["outcome"] for e in state["steps"][f"p2/subnet-role/{name}"]["journal"]]
+        cluster = [e["outcome"] for e in state["steps"][f"p2/cluster/{name}"]["journal"]]
+        assert any("PrincipalNotFound" in o for o in role) and role[-1] == "ok", role
+        assert any("LinkedAuthorizationFailed" in o for o in cluster) and cluster[-1] == "succeeded", cluster

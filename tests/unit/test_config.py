@@ -126,6 +126,12 @@ INVALID = [
         "B-series",
     ),
     (
+        "remote state not built yet",
+        _with("state_backend.kind", "azure_blob"),
+        "state_backend.kind",
+        "not available in this version",
+    ),
+    (
         "retention too short",
         _with("monitoring.retention_days", 7),
         "monitoring.retention_days",

@@ -15,7 +15,7 @@ from typing import Any
 from emulator.arm import errors as e
 from emulator.arm.backend import Backend
 from emulator.arm.providers import aks_common as c
-from emulator.arm.providers.authorization import BUILTIN_ROLES
+from emulator.arm.providers.authorization import BUILTIN_ROLES, role_effective
 from emulator.arm.providers.compute import SKUS, sku_restricted
 
 _POOL_NAME = re.compile(r"^[a-z][a-z0-9]{0,11}$")
@@ -231,6 +231,7 @@ def _has_network_role(backend: Backend, principal: str, subnet_id: str) -> bool:
         scope = str(rp.get("scope", "")).lower().rstrip("/")
         role = BUILTIN_ROLES.get(str(rp.get("roleDefinitionId", "")).rsplit("/", 1)[-1].lower(), "")
         covers = target == scope or target.startswith(scope + "/")
-        if covers and role in _NETWORK_ROLES and str(rp.get("principalId", "")).lower() == principal.lower():
+        mine = str(rp.get("principalId", "")).lower() == principal.lower()
+        if covers and role in _NETWORK_ROLES and mine and role_effective(backend, ra):
             return True
     return False

@@ -9,6 +9,7 @@ from typing import Any
 from emulator.arm import errors as e
 from emulator.arm.backend import Backend
 from emulator.arm.http import Request, Response
+from emulator.arm.providers.msi import PRINCIPALS_CREATED
 from emulator.arm.registry import Ctx, Registry, ResourceType, Scope
 from emulator.arm.store import Resource
 from emulator.arm.views import page
@@ -44,6 +45,7 @@ def _validate(ctx: Ctx, body: dict[str, Any]) -> None:
         raise e.bad_request("RoleDefinitionDoesNotExist", e.MSG_ROLE_DEFINITION_NOT_FOUND.format(id=role_id))
     if not props.get("principalId"):
         raise e.bad_request("InvalidRequestContent", e.MSG_PRINCIPAL_MISSING)
+    _check_replicated(ctx.backend, str(props["principalId"]))
     for other in ctx.backend.of_type(ASSIGNMENT, ctx.parent_id or ""):
         oprops = other.body["properties"]
         same = (
@@ -54,6 +56,23 @@ def _validate(ctx: Ctx, body: dict[str, Any]) -> None:
         )
         if same:
             raise e.conflict("RoleAssignmentExists", e.MSG_ROLE_ASSIGNMENT_EXISTS)
+
+
+def _check_replicated(backend: Backend, principal: str) -> None:
+    created = backend.extras(PRINCIPALS_CREATED).get(principal)
+    delay = backend.settings.principal_propagation_s
+    if created is not None and backend.now() - float(created) < delay:
+        message = e.MSG_PRINCIPAL_NOT_FOUND.format(principal=principal, tenant=backend.tenant_id)
+        raise e.bad_request("PrincipalNotFound", message)
+
+
+def role_effective(backend: Backend, assignment: Resource) -> bool:
+    """A new role assignment takes `role_propagation_s` to be seen by other services (AKS)."""
+    created = str(assignment.body.get("properties", {}).get("createdOn", ""))
+    if not created or backend.settings.role_propagation_s <= 0:
+        return True
+    when = dt.datetime.strptime(created, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC).timestamp()
+    return backend.now() - when >= backend.settings.role_propagation_s
 
 
 def _defaults(ctx: Ctx, body: dict[str, Any]) -> None:

@@ -19,12 +19,17 @@ IDENTITY = "Microsoft.ManagedIdentity/userAssignedIdentities"
 FIC = "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials"
 _MODELS = "azure.mgmt.msi.v2024_11_30.models"
 _IN_FLIGHT = "fic_in_flight"
+PRINCIPALS_CREATED = "principals_created"  # principalId -> when its identity was created (propagation model)
 
 
 def _identity_defaults(ctx: Ctx, body: dict[str, Any]) -> None:
     props = body["properties"]
     props["tenantId"] = ctx.backend.tenant_id
     props["principalId"] = ctx.backend.guid(ctx.resource_id, "principalId")
+    created = ctx.backend.extras(PRINCIPALS_CREATED)
+    if props["principalId"] not in created:
+        created[props["principalId"]] = ctx.backend.now()
+        ctx.backend.touch()
     props["clientId"] = ctx.backend.guid(ctx.resource_id, "clientId")
     props.setdefault("isolationScope", "None")
 
