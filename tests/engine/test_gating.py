@@ -45,10 +45,17 @@ def test_without_tty_and_without_yes_it_stops_after_the_phase_with_exit_3(
     assert continued.code == 0 and len(server.records) == 12
 
 
-def _run_in_pty(workdir: Path, server: RecordServer, answer: str) -> tuple[int, str]:
+def _run_in_pty(
+    workdir: Path,
+    server: RecordServer,
+    answer: str,
+    args: tuple[str, ...] = ("run",),
+    prompt: bytes = b"Continue with phase 2",
+) -> tuple[int, str]:
+    """Run the CLI on a pseudo-terminal, answer `answer` when `prompt` appears, return (exit code, screen)."""
     master, slave = pty.openpty()
     proc = subprocess.Popen(
-        command(RECORD_CLI, ["--state", "state.json", "run"]),
+        command(RECORD_CLI, ["--state", "state.json", *args]),
         cwd=workdir,
         env=cli_env({"RECORD_SERVER_URL": server.url}),
         stdin=slave,
@@ -65,7 +72,7 @@ def _run_in_pty(workdir: Path, server: RecordServer, answer: str) -> tuple[int, 
                 seen += os.read(master, 4096)
             except OSError:
                 break
-        if not answered and b"Continue with phase 2" in seen:
+        if not answered and prompt in seen:
             os.write(master, answer.encode() + b"\n")
             answered = True
     proc.wait(30)
@@ -138,3 +145,15 @@ def test_resume_with_nothing_interrupted_changes_nothing(
     result = records_cli("resume", "--yes")
     assert result.code == 0 and "Nothing to resume" in result.stderr
     assert server.stats.writes == 0 and "identity" not in server.records  # phase 2 was not started
+
+
+def test_destroy_asks_for_the_deployment_name_on_a_terminal(
+    records_cli: RunRecords, server: RecordServer, workdir: Path
+) -> None:
+    assert records_cli("run", "--yes").code == 0
+    code, screen = _run_in_pty(workdir, server, "aks-dem", ("destroy",), b"Type the deployment name")
+    assert code == 3, screen
+    assert "- p1/rg delete" in screen and len(server.records) == 12  # shown, and nothing deleted
+    code, screen = _run_in_pty(workdir, server, "aks-demo", ("destroy",), b"Type the deployment name")
+    assert code == 0, screen
+    assert server.records == {}
