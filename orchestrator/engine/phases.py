@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from orchestrator.config.checks import Problem
 from orchestrator.engine.step import Step
 
+if TYPE_CHECKING:  # the config package loads pydantic models; `--help` must not pay for them
+    from orchestrator.config.checks import Problem
+
 StepBuilder = Callable[[Any], list[Step]]
-Preflight = Callable[[Any, Any], list[Problem]]  # (config, services) -> problems; reads only
+Preflight = Callable[[Any, Any], "list[Problem]"]  # (config, services) -> problems; reads only
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,7 @@
+"""The CLI commands. Each parses its options, calls the session, and hands results to `common.emit`."""
+
+from orchestrator.commands.inspect import cost, kubeconfig, status
+from orchestrator.commands.phases import destroy, init, plan, resume, run
+from orchestrator.commands.power import start, stop
+
+ALL = [init, plan, run, resume, destroy, status, cost, kubeconfig, stop, start]
