@@ -28,4 +28,8 @@ def refuse_if_stopped(title: str, change: Change, observed: Document | None) -> 
 
 
 def cluster_tags(config: Deployment, ctx: StepContext, cluster: Cluster) -> dict[str, str]:
-    return {**config.tags, **ownership_tags(ctx.deployment), "tier": str(cluster.tier)}
+    return {
+        **config.tags,
+        **ownership_tags(ctx.deployment),
+        "tier": str(cluster.tier),
+    }  # tier: the seed's Tier

@@ -195,7 +195,7 @@ class ArmStep(Step):
             ctx.lro(operation, lambda token: self._wrapped_poller(ctx, lambda: self.write(ctx, {}, token)))
 
     def outputs(self, observed: Document) -> Outputs:
-        return {"id": observed.get("id", self.resource_id)}
+        return {"id": observed.get("id", self.resource_id), "name": self.resource_id}
 
 
 class MappedPoller:

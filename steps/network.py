@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 PHASE = 1
 
 
+def deployment_tags(config: Deployment, deployment: str) -> dict[str, str]:
+    """The config's tags plus the ownership tags destroy relies on."""
+    return {**config.tags, **ownership_tags(deployment)}
+
+
 def sub_of(ctx: StepContext) -> str:
     return str(ctx.services.azure.subscription_id)
 
@@ -45,7 +50,7 @@ class ResourceGroupStep(ArmStep):
     def desired(self, ctx: StepContext) -> Document:
         return {
             "location": self.config.region,
-            "tags": {**self.config.tags, **ownership_tags(ctx.deployment)},
+            "tags": deployment_tags(self.config, ctx.deployment),
         }
 
     def write(self, ctx: StepContext, body: dict[str, Any], continuation: str | None) -> Any:
@@ -100,7 +105,7 @@ class NsgStep(ArmStep):
     def desired(self, ctx: StepContext) -> Document:
         return {
             "location": self.config.region,
-            "tags": {**self.config.tags, **ownership_tags(ctx.deployment)},
+            "tags": deployment_tags(self.config, ctx.deployment),
             "properties": {"securityRules": rules_for(self.config, self.subnet)},
         }
 
@@ -110,9 +115,6 @@ class NsgStep(ArmStep):
             "securityRules"
         ]  # we own every rule
         return body
-
-    def outputs(self, observed: Document) -> Outputs:
-        return {"id": observed.get("id"), "name": self.name}
 
 
 class VnetStep(ArmStep):
@@ -137,15 +139,12 @@ class VnetStep(ArmStep):
     def desired(self, ctx: StepContext) -> Document:
         return {
             "location": self.config.region,
-            "tags": {**self.config.tags, **ownership_tags(ctx.deployment)},
+            "tags": deployment_tags(self.config, ctx.deployment),
             "properties": {"addressSpace": {"addressPrefixes": [self.config.network.vnet_cidr]}},
         }
 
     def ignored_fields(self, ctx: StepContext) -> tuple[str, ...]:
         return ("properties.subnets",)  # each subnet is its own step
-
-    def outputs(self, observed: Document) -> Outputs:
-        return {"id": observed.get("id"), "name": self.name}
 
 
 class SubnetStep(ArmStep):
@@ -205,10 +204,7 @@ class DnsZoneStep(ArmStep):
         return (self.rg, self.name)
 
     def desired(self, ctx: StepContext) -> Document:
-        return {"location": "global", "tags": {**self.config.tags, **ownership_tags(ctx.deployment)}}
-
-    def outputs(self, observed: Document) -> Outputs:
-        return {"id": observed.get("id"), "name": self.name}
+        return {"location": "global", "tags": deployment_tags(self.config, ctx.deployment)}
 
 
 class DnsLinkStep(ArmStep):
@@ -237,7 +233,7 @@ class DnsLinkStep(ArmStep):
         )
         return {
             "location": "global",
-            "tags": {**self.config.tags, **ownership_tags(ctx.deployment)},
+            "tags": deployment_tags(self.config, ctx.deployment),
             "properties": {"virtualNetwork": {"id": vnet_id}, "registrationEnabled": False},
         }
 
