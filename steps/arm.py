@@ -199,7 +199,7 @@ class ArmStep(Step):
 
 
 class MappedPoller:
-    """An SDK poller whose `result()` maps SDK errors like every other call (used for deletes)."""
+    """An SDK poller whose `result()` maps SDK errors like every other call (every LRO goes through it)."""
 
     def __init__(self, poller: Any) -> None:
         self._poller = poller
