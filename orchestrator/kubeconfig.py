@@ -49,8 +49,7 @@ def merge(base: dict[str, Any], incoming: Iterable[dict[str, Any]]) -> dict[str,
             by_name = {item["name"]: item for item in out.get(section) or []}
             by_name.update({item["name"]: item for item in doc.get(section) or []})
             out[section] = list(by_name.values())
-        out.setdefault("current-context", doc.get("current-context"))
-        if not out.get("current-context"):
+        if not out.get("current-context"):  # keep the user's current context when there is one
             out["current-context"] = doc.get("current-context")
     return out
 

@@ -6,8 +6,9 @@ from typing import TYPE_CHECKING
 
 from orchestrator.config.model import Cluster, Deployment
 from orchestrator.engine.change import Change
-from orchestrator.engine.step import Document, ownership_tags
+from orchestrator.engine.step import Document
 from orchestrator.errors import CloudError
+from steps.network import deployment_tags
 
 if TYPE_CHECKING:
     from orchestrator.engine.context import StepContext
@@ -28,8 +29,5 @@ def refuse_if_stopped(title: str, change: Change, observed: Document | None) -> 
 
 
 def cluster_tags(config: Deployment, ctx: StepContext, cluster: Cluster) -> dict[str, str]:
-    return {
-        **config.tags,
-        **ownership_tags(ctx.deployment),
-        "tier": str(cluster.tier),
-    }  # tier: the seed's Tier
+    """The deployment's tags plus the seed's Tier of this cluster."""
+    return {**deployment_tags(config, ctx.deployment), "tier": str(cluster.tier)}
