@@ -10,14 +10,31 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from emulator.charts import ChartRepository
 from emulator.cloud import LocalCloud
 from emulator.settings import FaultKind, FaultRule, Settings
 
-_FAULT_KEYS = {"kind", "type", "method", "rate", "count", "code", "retry_after", "multiplier"}
+_FAULT_KEYS = {
+    "kind",
+    "type",
+    "method",
+    "rate",
+    "count",
+    "code",
+    "retry_after",
+    "multiplier",
+    "resource",
+    "message",
+}
 
 
 def parse_fault(spec: str) -> FaultRule:
-    """'kind=throttle,type=Microsoft.Network/*,method=PUT,rate=0.5,count=3,code=QuotaExceeded'."""
+    """'kind=throttle,type=Microsoft.Network/*,method=PUT,rate=0.5,count=3,code=QuotaExceeded'.
+
+    Final state of one resource's operation: 'kind=lro_failure,type=Microsoft.ContainerService/
+    managedClusters/agentPools,resource=*/aks-app1/agentPools/spot,code=OverconstrainedAllocationRequest,
+    count=1' (`resource` globs the resource ID, or its name when it has no '/'; `message` cannot hold
+    a comma)."""
     pairs = dict(item.split("=", 1) for item in spec.split(",") if item)
     unknown = set(pairs) - _FAULT_KEYS
     if unknown or "kind" not in pairs:
@@ -33,6 +50,8 @@ def parse_fault(spec: str) -> FaultRule:
         "code": ("error_code", str),
         "retry_after": ("retry_after", int),
         "multiplier": ("multiplier", float),
+        "resource": ("resource", str),
+        "message": ("message", str),
     }
     for key, (name, conv) in converters.items():
         if key in pairs:
@@ -56,6 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     conf.add_argument("--quota", action="append", default=[], metavar="NAME=LIMIT")
     conf.add_argument("--fault", action="append", type=parse_fault, default=[], metavar="SPEC")
     conf.add_argument("--clear-faults", action="store_true")
+    charts = sub.add_parser("charts", help="the model charts and manifests the chart repository serves")
+    charts.add_argument("--digests", action="store_true", help="print kind, name, version, sha256 of each")
     return parser
 
 
@@ -90,11 +111,20 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"ARM endpoint: {cloud.arm_url}")
         print(f"CA bundle:    {cloud.ca_path}")
         print(f"Token file:   {cloud.token_path}")
+        print(f"Charts:       {cloud.chart_repository}/charts  (manifests: {cloud.chart_repository}/manifests)")
         sys.stdout.flush()
         stop.wait()
     return 0
 
 
+def _charts(args: argparse.Namespace) -> int:
+    """One line per artifact: ``<kind> <name> <version> <sha256>`` (the lock file's local_digest)."""
+    for kind, name, version, digest in ChartRepository().digests():
+        print(f"{kind} {name} {version} {digest}" if args.digests else f"{kind} {name} {version}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return _configure(args) if args.command == "configure" else _serve(args)
+    commands = {"configure": _configure, "serve": _serve, "charts": _charts}
+    return commands[args.command](args)

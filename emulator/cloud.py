@@ -11,6 +11,7 @@ from emulator.arm import admin
 from emulator.arm.backend import Backend
 from emulator.arm.engine import Engine
 from emulator.arm.providers import build_registry
+from emulator.charts import ChartRepository
 from emulator.server import HttpsServer
 from emulator.settings import Settings
 from emulator.tls import TOKEN_FILE, ensure_tls, ensure_token
@@ -28,13 +29,19 @@ class LocalCloud:
         self.backend = Backend(state_dir, settings, build_registry(), self.token)
         endpoint = state_dir / ENDPOINT_FILE
         previous = json.loads(endpoint.read_text(encoding="utf-8")).get("port", 0) if endpoint.exists() else 0
-        self._server = HttpsServer(Engine(self.backend), tls, port, preferred_port=int(previous))
+        self.repository = ChartRepository()
+        self._server = HttpsServer(
+            Engine(self.backend), tls, port, preferred_port=int(previous), repository=self.repository
+        )
         self.arm_url: str = self._server.url
+        # charts at <chart_repository>/charts/, release manifests at <chart_repository>/manifests/
+        self.chart_repository: str = f"{self.arm_url}{ChartRepository.PREFIX}"
         self.port: int = self._server.port
         info = {
             "arm_url": self.arm_url,
             "port": self.port,
             "ca_path": str(self.ca_path),
+            "chart_repository": self.chart_repository,
             "token_path": str(self.token_path),
         }
         endpoint.write_text(json.dumps(info, indent=2), encoding="utf-8")
@@ -51,6 +58,7 @@ class LocalCloud:
 
     def stop(self) -> None:
         self._server.stop()
+        self.backend.close()  # ends Kubernetes watches, closes the clusters' files
 
     def __enter__(self) -> LocalCloud:
         return self
@@ -77,6 +85,7 @@ class LocalCloud:
     def reset_counters(self) -> None:
         self.backend.counter.reset()
 
-    def resources(self, type_name: str | None = None) -> list[dict[str, Any]]:
+    def resources(self, type_name: str | None = None, under: str | None = None) -> list[dict[str, Any]]:
+        """The inventory: every resource (children too), optionally of one type and/or under one ID."""
         with self.backend.store.transaction():
-            return admin.list_resources(self.backend, type_name)
+            return admin.list_resources(self.backend, type_name, under)

@@ -29,10 +29,36 @@ class FaultRule:
     resource_type: str = "*"  # fnmatch glob, case-insensitive, e.g. "Microsoft.Network/*"
     method: str = "*"  # HTTP verb or "*"
     rate: float = 1.0  # 0..1, drawn from a seeded RNG
-    count: int | None = None  # stop after this many hits
+    count: int | None = None  # stop after this many hits (counted across every process of the cloud)
     error_code: str | None = None  # for LRO_FAILURE (QuotaExceeded, SkuNotAvailable, ...)
     retry_after: int = 1  # seconds, THROTTLE only
     multiplier: float = 10.0  # SLOW only
+    # Which resource: a glob over the resource ID (case-insensitive), or over its name when it has no "/"
+    # (e.g. "*/managedClusters/aks-app1/agentPools/spot", or "spot").
+    resource: str = "*"
+    message: str | None = None  # LRO_FAILURE: the error message (default: the service's usual wording)
+
+    @classmethod
+    def failed_operation(
+        cls,
+        error_code: str,
+        resource_type: str = "*",
+        *,
+        resource: str = "*",
+        count: int | None = 1,
+        method: str = "*",
+        message: str | None = None,
+    ) -> FaultRule:
+        """The long-running operation on a matching resource ends `Failed` with this code (`count` times)."""
+        return cls(
+            FaultKind.LRO_FAILURE,
+            resource_type,
+            method,
+            count=count,
+            error_code=error_code,
+            resource=resource,
+            message=message,
+        )
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> FaultRule:

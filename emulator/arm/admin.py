@@ -14,16 +14,31 @@ from emulator.settings import Settings
 PREFIX = "/_emulator/"
 
 
-def list_resources(backend: Backend, type_name: str | None = None) -> list[dict[str, Any]]:
+def list_resources(
+    backend: Backend, type_name: str | None = None, under: str | None = None
+) -> list[dict[str, Any]]:
+    """Every stored resource (children included: subnets, record sets, links, agent pools), optionally
+    of one type and/or at or below one ID, with what ownership checks need (name, tags)."""
+    prefix = (under or "").rstrip("/").lower()
     return [
         {
             "id": r.id,
+            "name": r.body.get("name", r.id.rsplit("/", 1)[-1]),
             "type": r.type,
             "provisioningState": r.body.get("properties", {}).get("provisioningState"),
+            "tags": _tags(r.body),
         }
         for r in sorted(backend.state.resources.values(), key=lambda r: r.id.lower())
-        if type_name is None or r.type.lower() == type_name.lower()
+        if (type_name is None or r.type.lower() == type_name.lower())
+        and (not prefix or r.id.lower() == prefix or r.id.lower().startswith(prefix + "/"))
     ]
+
+
+def _tags(body: dict[str, Any]) -> dict[str, Any]:
+    """Top-level tags; agent pools keep theirs in properties, record sets in properties.metadata."""
+    props = body.get("properties") or {}
+    raw = body.get("tags") or props.get("tags") or props.get("metadata") or {}
+    return dict(raw) if isinstance(raw, dict) else {}
 
 
 def _requests(backend: Backend, request: Request) -> Response:
@@ -38,7 +53,8 @@ def _reset(backend: Backend, request: Request) -> Response:
 
 def _resources(backend: Backend, request: Request) -> Response:
     with backend.store.transaction():
-        return Response(200, {"value": list_resources(backend, request.query_ci("type"))})
+        found = list_resources(backend, request.query_ci("type"), request.query_ci("under"))
+        return Response(200, {"value": found})
 
 
 def _get_settings(backend: Backend, request: Request) -> Response:

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from emulator.arm.counters import RequestCounter
-from emulator.arm.errors import MSG_CANCELED, MSG_OPERATION_FAILED
-from emulator.arm.faults import OPERATION_FAULTS, FaultEngine
+from emulator.arm.errors import MSG_CANCELED, operation_error_message
+from emulator.arm.faults import HITS_KEY, OPERATION_FAULTS, FaultEngine
 from emulator.arm.quota import Quota
 from emulator.arm.registry import Registry
 from emulator.arm.store import Operation, Resource, State, Store
-from emulator.settings import SETTINGS_FILE, FaultKind, Settings
+from emulator.settings import SETTINGS_FILE, FaultKind, FaultRule, Settings
 
 TENANT_ID = "72f988bf-0000-4000-8000-00000000cafe"
 
@@ -26,15 +26,25 @@ class Backend:
         self.registry = registry
         self.token = token
         self.store = Store(state_dir)
-        self.faults = FaultEngine(settings)
+        self._settings_stamp = _stamp(state_dir / SETTINGS_FILE)
+        from_file = Settings.load(state_dir) == settings
+        generation = _file_generation(self._settings_stamp) if from_file else uuid.uuid4().hex
+        self.faults = FaultEngine(settings, generation)
         self.counter = RequestCounter()
         self.tenant_id = TENANT_ID
-        self._settings_stamp = _stamp(state_dir / SETTINGS_FILE)
+        self.runtime: dict[str, Any] = {}  # provider-owned live objects (open clusters), not persisted
+
+    def close(self) -> None:
+        """Close what providers keep open (each has a ``close()``); the state stays on disk."""
+        for item in self.runtime.values():
+            item.close()
+        self.runtime.clear()
 
     # --- settings -----------------------------------------------------------------------------
-    def configure(self, settings: Settings) -> None:
+    def configure(self, settings: Settings, generation: str | None = None) -> None:
+        """New settings; fault hit counts start again unless `generation` names the same settings."""
         self.settings = settings
-        self.faults.configure(settings)
+        self.faults.configure(settings, generation or uuid.uuid4().hex)
 
     def refresh_settings(self) -> None:
         """Apply <state_dir>/settings.json again if another process rewrote it since the last look."""
@@ -45,7 +55,17 @@ class Backend:
         self._settings_stamp = stamp
         loaded = Settings.load(self.state_dir)
         if loaded is not None:
-            self.configure(loaded)
+            self.configure(loaded, _file_generation(stamp))
+
+    def pick_fault(
+        self, kinds: frozenset[FaultKind], type_name: str, method: str, resource_id: str
+    ) -> FaultRule | None:
+        """The fault rule that fires for this request or operation (hit counts persist with the state;
+        call inside a store transaction)."""
+        rule = self.faults.pick(kinds, type_name, method, resource_id, self.extras(HITS_KEY))
+        if rule is not None:
+            self.touch()
+        return rule
 
     @property
     def state(self) -> State:
@@ -171,12 +191,12 @@ class Backend:
             location=self.settings.location,
         )
         method = {"create": "PUT", "update": "PUT", "delete": "DELETE"}.get(kind, "POST")
-        rule = self.faults.pick(OPERATION_FAULTS, type_name, method)
+        rule = self.pick_fault(OPERATION_FAULTS, type_name, method, resource_id)
         if rule is not None and rule.kind == FaultKind.SLOW:
             op.duration_s *= rule.multiplier
         elif rule is not None and rule.kind == FaultKind.LRO_FAILURE:
             code = rule.error_code or "InternalServerError"
-            self.fail_operation(op, code, MSG_OPERATION_FAILED.format(code=code))
+            self.fail_operation(op, code, rule.message or operation_error_message(code))
         self.state.operations[op.id] = op
         self.store.mark_dirty()
         return op
@@ -196,6 +216,10 @@ class Backend:
 
     def operation(self, op_id: str) -> Operation | None:
         return self.state.operations.get(op_id)
+
+
+def _file_generation(stamp: tuple[int, int] | None) -> str:
+    return f"file:{stamp}"
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

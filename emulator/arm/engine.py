@@ -60,15 +60,15 @@ class Engine:
         self.backend.refresh_settings()
         if label == "emulator":
             return admin.handle(self.backend, request)
-        rule = self.backend.faults.pick(REQUEST_FAULTS, label, request.method)
-        if rule is not None:
-            return _fault_response(rule, request)
-        kind, remaining, retry_after = self.buckets.take(
-            self.backend.settings.rate_limits, request.method, request.path
-        )
-        if retry_after is not None:
-            return _throttled(kind, retry_after)
-        with self.backend.store.transaction():
+        with self.backend.store.transaction():  # fault hit counts persist with the state
+            rule = self.backend.pick_fault(REQUEST_FAULTS, label, request.method, request.path)
+            if rule is not None:
+                return _fault_response(rule, request)
+            kind, remaining, retry_after = self.buckets.take(
+                self.backend.settings.rate_limits, request.method, request.path
+            )
+            if retry_after is not None:
+                return _throttled(kind, retry_after)
             settle_due(self.backend)
             response = dispatch(self.backend, request)
         if remaining >= 0:

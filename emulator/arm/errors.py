@@ -74,6 +74,41 @@ MSG_INVALID_CIDR = "The address prefix '{prefix}' is not a valid CIDR."
 MSG_POLICY_DEFINITION_NOT_FOUND = "The policy definition '{id}' could not be found."
 MSG_RETENTION_RANGE = "retentionInDays must be between 30 and 730 (or 7 for the free tier); got {value}."
 MSG_IN_USE = "The resource '{id}' is in use by '{user}' and cannot be deleted."
+MSG_SUBNET_IN_USE = (
+    "Subnet {subnet} is in use by {user} and cannot be deleted. In order to delete the subnet, delete all "
+    "the resources within the subnet. See aka.ms/deletesubnet."
+)
+MSG_NESTED_RESOURCES = (
+    "Cannot delete resource while nested resources exist. Some existing nested resource IDs include: "
+    "'{nested}'. Please delete all nested resources before deleting this resource."
+)
+MSG_PROPERTY_CHANGE = "Changing property '{field}' is not allowed."
+
+# Messages of operations that end Failed with these codes (injected final-state faults use them unless
+# the rule carries its own message), shaped after the real services' answers.
+OPERATION_ERROR_MESSAGES = {
+    "InternalServerError": "An internal server error occurred while processing the operation. Please retry.",
+    "InternalOperationError": "An internal operation error occurred. Please retry the operation.",
+    "QuotaExceeded": (
+        "Operation could not be completed as it results in exceeding approved quota. Please request a "
+        "quota increase: https://aka.ms/quotaincrease"
+    ),
+    "OverconstrainedAllocationRequest": (
+        "Allocation failed. VM(s) with the following constraints cannot be allocated, because the "
+        "condition is too restrictive. Please remove some constraints and try again."
+    ),
+    "AllocationFailed": (
+        "Allocation failed. We do not have sufficient capacity for the requested VM size in this region."
+    ),
+    "ZonalAllocationFailed": (
+        "Allocation failed. We do not have sufficient capacity for the requested VM size in this zone."
+    ),
+    "SkuNotAvailable": "The requested VM size is currently not available in this location.",
+}
+
+
+def operation_error_message(code: str) -> str:
+    return OPERATION_ERROR_MESSAGES.get(code, MSG_OPERATION_FAILED.format(code=code))
 
 
 class ArmError(Exception):
@@ -86,6 +121,7 @@ class ArmError(Exception):
         message: str,
         details: list[dict[str, Any]] | None = None,
         headers: dict[str, str] | None = None,
+        target: str | None = None,
     ) -> None:
         super().__init__(f"{status} {code}: {message}")
         self.status = status
@@ -93,9 +129,12 @@ class ArmError(Exception):
         self.message = message
         self.details = details or []
         self.headers = headers or {}
+        self.target = target
 
     def body(self) -> dict[str, Any]:
         err: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.target is not None:
+            err["target"] = self.target
         if self.details:
             err["details"] = self.details
         return {"error": err}
@@ -116,6 +155,11 @@ def bad_request(code: str, message: str, details: list[dict[str, Any]] | None = 
 
 def conflict(code: str, message: str) -> ArmError:
     return ArmError(409, code, message)
+
+
+def property_change_not_allowed(field: str) -> ArmError:
+    """400 PropertyChangeNotAllowed, as AKS (and other RPs) refuse an in-place change."""
+    return ArmError(400, "PropertyChangeNotAllowed", MSG_PROPERTY_CHANGE.format(field=field), target=field)
 
 
 class QuotaExceeded(ArmError):

@@ -16,7 +16,7 @@ from emulator.arm.store import Operation, Resource
 from emulator.arm.validation import validate_body
 from emulator.arm.views import page, render
 
-_TOP_READONLY = ("id", "name", "type", "etag", "systemData")
+_TOP_READONLY = ("id", "name", "type", "etag", "eTag", "systemData")
 
 
 def dispatch(backend: Backend, request: Request) -> Response:
@@ -161,14 +161,24 @@ def _write(ctx: Ctx, resource: Resource, kind: str, style: Lro, code: int) -> Re
 
 def _check_preconditions(ctx: Ctx) -> None:
     """If-Match / If-None-Match against the stored etag (412 PreconditionFailed)."""
-    if_match = ctx.request.headers.get("if-match")
-    if_none = ctx.request.headers.get("if-none-match")
-    current = ctx.existing.body.get("etag") if ctx.existing is not None else None
-    failed = (if_match is not None and (current is None or if_match not in ("*", current))) or (
-        if_none is not None and current is not None and if_none in ("*", current)
+    if_match = _etags(ctx.request.headers.get("if-match"))
+    if_none = _etags(ctx.request.headers.get("if-none-match"))
+    stored = ctx.existing.body.get("etag") if ctx.existing is not None else None
+    current = str(stored).removeprefix("W/").strip('"') if stored else None
+    failed = (if_match is not None and (current is None or not {"*", current} & set(if_match))) or (
+        if_none is not None and current is not None and bool({"*", current} & set(if_none))
     )
     if failed:
         raise e.ArmError(412, "PreconditionFailed", e.MSG_PRECONDITION.format(id=ctx.resource_id))
+
+
+def _etags(header: str | None) -> list[str] | None:
+    """Entity tags of a conditional header, compared weakly: `W/"x"`, `"x"` and `x` are the same tag
+    (the SDK quotes bare etags such as AKS's GUIDs)."""
+    if header is None:
+        return None
+    tags = [t.strip() for t in header.split(",")]
+    return [(t[2:] if t.startswith("W/") else t).strip('"') for t in tags if t]
 
 
 def _pending_operation(ctx: Ctx) -> Operation | None:
@@ -204,25 +214,27 @@ def _save_inline_children(ctx: Ctx, parent: Resource, children: dict[str, Any]) 
     """Child resources sent inline (vnet subnets, NSG rules) become child resources; the list given
     replaces the children of that type, as the real service does."""
     for prop, items in children.items():
-        child_type = ctx.rtype.inline_children[prop]
-        crt = ctx.backend.registry.get(child_type)
+        crt = ctx.backend.registry.get(ctx.rtype.inline_children[prop])
         if crt is None:
             continue
-        kept = set()
+        kept = {str(item["name"]).lower() for item in items or []}
+        dropped = [
+            old
+            for old in ctx.backend.children(parent.id, crt.type_name)
+            if old.body["name"].lower() not in kept
+        ]
+        for old in dropped:  # refuse (e.g. a subnet in use) before anything is written
+            if crt.on_delete is not None:
+                crt.on_delete(_child_ctx(ctx, crt, parent, old.body["name"]), old)
         for item in items or []:
             cctx = _child_ctx(ctx, crt, parent, item["name"])
-            child_id = cctx.resource_id
             cbody = clean_input(crt, {k: v for k, v in item.items() if k != "name"})
             cbody.setdefault("properties", {})
             stored = build_body(cctx, cbody)
             stored["properties"]["provisioningState"] = "Succeeded"
-            ctx.backend.save(Resource(child_id, crt.type_name, stored))
-            kept.add(child_id.lower())
-        for old in ctx.backend.children(parent.id, child_type):
-            if old.id.lower() not in kept:
-                if crt.on_delete is not None:
-                    crt.on_delete(_child_ctx(ctx, crt, parent, old.body["name"]), old)
-                ctx.backend.remove(old.id)
+            ctx.backend.save(Resource(cctx.resource_id, crt.type_name, stored))
+        for old in dropped:
+            ctx.backend.remove(old.id)
 
 
 def _child_ctx(ctx: Ctx, crt: ResourceType, parent: Resource, name: str) -> Ctx:

@@ -62,6 +62,7 @@ RenderHook = Callable[["Backend", "Resource", Body], None]  # mutate the GET bod
 SettleHook = Callable[["Backend", "Resource", "Operation"], None]  # an LRO on it completed (op.status)
 StartedHook = Callable[[Ctx, "Resource", "Operation"], None]  # an LRO was just started on it
 ListFilter = Callable[[Request, "Resource"], bool]  # keep an item of a collection GET ($filter)
+IdStyle = Callable[[str], str]  # how the service spells a resource ID it answers (see arm/ids.py)
 RouteHandler = Callable[["Backend", Request, "re.Match[str]"], Response]
 
 
@@ -100,6 +101,8 @@ class ResourceType:
     on_settled: SettleHook | None = None
     on_started: StartedHook | None = None  # e.g. consume quota, or backend.fail_operation(op, code, msg)
     list_filter: ListFilter | None = None
+    id_style: IdStyle | None = None  # e.g. ids.lower_rg: AKS and MSI answer `/resourcegroups/`
+    answered_type: str | None = None  # the `type` the service answers, when it differs in case
 
     @property
     def key(self) -> str:

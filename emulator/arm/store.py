@@ -67,7 +67,8 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[State]:
-        """Serialise a request; reload if another process wrote; save once at the end if dirty."""
+        """Serialise a request; reload if another process wrote; save once at the end if dirty. A request
+        that fails leaves nothing behind: its in-memory changes are dropped (the file is read again)."""
         with self._lock:
             self._depth += 1
             outer = self._depth == 1
@@ -77,7 +78,13 @@ class Store:
                     fcntl.flock(fh, fcntl.LOCK_EX)
                     if self._file_stamp() != self._stamp:
                         self._reload()
-                yield self.state
+                try:
+                    yield self.state
+                except BaseException:
+                    if outer and self._dirty:
+                        self._reload()
+                        self._dirty = False
+                    raise
                 if outer and self._dirty:
                     self._save()
             finally:

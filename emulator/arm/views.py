@@ -12,10 +12,18 @@ from emulator.arm.store import Resource
 
 
 def render(backend: Backend, resource: Resource) -> dict[str, Any]:
+    """The body a GET answers: the stored body, the type's render hook, and the service's spelling of
+    its ID and type (stored IDs keep one canonical spelling; routing ignores case)."""
     body = copy.deepcopy(resource.body)
     rtype = backend.registry.get(resource.type)
-    if rtype is not None and rtype.render is not None:
+    if rtype is None:
+        return body
+    if rtype.render is not None:
         rtype.render(backend, resource, body)
+    if rtype.id_style is not None and isinstance(body.get("id"), str):
+        body["id"] = rtype.id_style(body["id"])
+    if rtype.answered_type is not None:
+        body["type"] = rtype.answered_type
     return body
 
 

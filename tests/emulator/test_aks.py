@@ -55,7 +55,7 @@ def test_create_fills_aks_defaults(env: AksEnv, aks1: str) -> None:
     assert mc.identity_profile["kubeletidentity"].client_id
     net = mc.network_profile
     assert (net.load_balancer_sku, net.outbound_type, net.ip_families) == (
-        "standard",
+        "Standard",  # AKS's spelling, though the request (and az) send "standard"
         "loadBalancer",
         ["IPv4"],
     )

@@ -13,6 +13,7 @@ from emulator.arm import errors as e
 from emulator.arm.providers.compute import SKUS
 
 CLUSTER = "Microsoft.ContainerService/managedClusters"
+CLUSTER_ANSWERED_TYPE = "Microsoft.ContainerService/ManagedClusters"  # the `type` AKS answers
 POOL = "Microsoft.ContainerService/managedClusters/agentPools"
 VMSS = "Microsoft.Compute/virtualMachineScaleSets"
 VM = "Microsoft.Compute/virtualMachineScaleSets/virtualMachines"
@@ -85,6 +86,10 @@ MSG_LINKED_AUTH = (
 )
 MSG_IMMUTABLE = "{field} is immutable. Provided value is {given}, Please use current value {current}."
 MSG_CHANGE_NOT_ALLOWED = "Changing property '{field}' is not allowed."
+MSG_IDENTITY_COUNT = (
+    "The count of user assigned identity specified in identity.userAssignedIdentities is {count}, while "
+    "expected value is 1."
+)
 MSG_LOCAL_ACCOUNTS = (
     "Getting static credential is not allowed because this cluster is set to disable local accounts."
 )

@@ -1,5 +1,13 @@
 """Server-side defaults AKS fills in on managed clusters and agent pools (what a GET shows).
 
+Shapes follow real `az aks show` / GET answers: `servicePrincipalProfile.clientId: msi` for managed
+identities, `networkPolicy: none`, `podLinkLocalAccess: IMDS`, the plural `podCidrs`/`serviceCidrs`,
+`loadBalancerSku: Standard` (AKS's own spelling, whatever the case sent), `autoUpgradeProfile` with
+`nodeOSUpgradeChannel: NodeImage`, the CSI drivers of `storageProfile`, pools' `upgradeSettings`
+(`maxSurge: 10%`, `maxUnavailable: 0`, not on Spot pools), `securityProfile` (`sshAccess: LocalUser`),
+`scaleDownMode: Delete`; `scaleSetPriority` (and `scaleSetEvictionPolicy`) stay absent on Regular pools
+unless sent, as AKS leaves them; user-assigned identity keys come back with `/resourcegroups/`.
+
 Choices where AKS varies: maxPods 110 for kubenet and BYO CNI (`none`), 250 for Azure CNI overlay, 30
 for classic Azure CNI; osDiskType Ephemeral only when asked for (or left unset and the OS disk fits
 the VM cache), otherwise Managed 128 GB; default VM size Standard_D2s_v3; default network plugin kubenet.
@@ -7,8 +15,10 @@ the VM cache), otherwise Managed 128 GB; default VM size Standard_D2s_v3; defaul
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+from emulator.arm import ids
 from emulator.arm.backend import Backend
 from emulator.arm.providers import aks_common as c
 from emulator.arm.providers.aks_rules import is_spot
@@ -32,17 +42,32 @@ def pool_defaults(
     out.setdefault("enableNodePublicIP", False)
     out.setdefault("enableEncryptionAtHost", False)
     out.setdefault("enableFIPS", False)
-    out.setdefault("scaleSetPriority", "Regular")
+    out.setdefault("scaleDownMode", "Delete")
+    _security(out)
     _os_disk(out, size)
     _versions(out, cluster_props)
     out["nodeImageVersion"] = c.NODE_IMAGE
     out.setdefault("powerState", {"code": str(cluster_props.get("powerState", {}).get("code", "Running"))})
     if is_spot(out):
         _spot(out)
-    elif creating:
-        out.setdefault("upgradeSettings", {"maxSurge": "10%"})
+    else:
+        upgrade = out.setdefault("upgradeSettings", {})
+        upgrade.setdefault("maxSurge", "10%")
+        upgrade.setdefault("maxUnavailable", "0")
     out["provisioningState"] = "Creating" if creating else "Updating"
     return out
+
+
+def new_etag() -> str:
+    """AKS etags are bare GUIDs (no `W/"..."`)."""
+    return str(uuid.uuid4())
+
+
+def _security(out: dict[str, Any]) -> None:
+    security = out.setdefault("securityProfile", {})
+    security.setdefault("sshAccess", "LocalUser")
+    security.setdefault("enableVTPM", False)
+    security.setdefault("enableSecureBoot", False)
 
 
 def _max_pods(network: dict[str, Any]) -> int:
@@ -103,6 +128,22 @@ def cluster_defaults(ctx: Ctx, body: dict[str, Any]) -> None:
     _kubelet_identity(backend, sub, str(p["nodeResourceGroup"]), ctx.name, p)
     _network(p, sub, str(p["nodeResourceGroup"]), backend.guid(cid.lower(), "outbound-ip"))
     _oidc(backend, cid, location, p)
+    _profiles(p)
+
+
+def _profiles(p: dict[str, Any]) -> None:
+    """Profiles AKS fills in on every cluster (merged under what the request set)."""
+    p.setdefault("servicePrincipalProfile", {"clientId": "msi"})
+    upgrade = p.setdefault("autoUpgradeProfile", {})
+    upgrade.setdefault("nodeOSUpgradeChannel", "NodeImage")
+    storage = p.setdefault("storageProfile", {})
+    for driver in ("diskCSIDriver", "fileCSIDriver", "snapshotController"):
+        storage.setdefault(driver, {"enabled": True})
+    p.setdefault("securityProfile", {})
+    p.setdefault("nodeProvisioningProfile", {"mode": "Manual"})
+    p.setdefault("metricsProfile", {"costAnalysis": {"enabled": False}})
+    p.setdefault("bootstrapProfile", {"artifactSource": "Direct"})
+    p.setdefault("workloadAutoScalerProfile", {})
 
 
 def _identity(backend: Backend, cid: str, body: dict[str, Any]) -> None:
@@ -111,14 +152,17 @@ def _identity(backend: Backend, cid: str, body: dict[str, Any]) -> None:
     if kind == "systemassigned":
         identity["principalId"] = backend.guid(cid.lower(), "principalId")
         identity["tenantId"] = backend.tenant_id
+    echoed: dict[str, Any] = {}
     for uai_id, value in (identity.get("userAssignedIdentities") or {}).items():
         res = backend.get(uai_id)
         rp = res.body.get("properties", {}) if res else {}
-        identity["userAssignedIdentities"][uai_id] = {
+        echoed[ids.lower_rg(uai_id)] = {  # AKS echoes the key with `/resourcegroups/`
             **(value or {}),
             "principalId": rp.get("principalId", ""),
             "clientId": rp.get("clientId", ""),
         }
+    if "userAssignedIdentities" in identity:
+        identity["userAssignedIdentities"] = echoed
 
 
 def kubelet_identity_id(sub: str, node_rg: str, cluster: str) -> str:
@@ -138,9 +182,16 @@ def _kubelet_identity(backend: Backend, sub: str, node_rg: str, cluster: str, p:
     }
 
 
+_LB_SKUS = {"standard": "Standard", "basic": "Basic"}
+
+
 def _network(p: dict[str, Any], sub: str, node_rg: str, ip_guid: str) -> None:
     net = p.setdefault("networkProfile", {})
+    for singular in ("podCidr", "serviceCidr"):  # a request may give only the plural form
+        if not net.get(singular) and net.get(singular + "s"):
+            net[singular] = net[singular + "s"][0]
     plugin = str(net.setdefault("networkPlugin", "kubenet"))
+    net.setdefault("networkPolicy", "none")
     net.setdefault("serviceCidr", "10.0.0.0/16")
     net.setdefault("dnsServiceIP", "10.0.0.10")
     if plugin.lower() in ("kubenet", "none") or str(net.get("networkPluginMode", "")).lower() == "overlay":
@@ -149,7 +200,8 @@ def _network(p: dict[str, Any], sub: str, node_rg: str, ip_guid: str) -> None:
         net["podCidrs"] = [net["podCidr"]]
     net["serviceCidrs"] = [net["serviceCidr"]]
     net.setdefault("ipFamilies", ["IPv4"])
-    net.setdefault("loadBalancerSku", "standard")
+    net.setdefault("podLinkLocalAccess", "IMDS")
+    net["loadBalancerSku"] = _LB_SKUS.get(str(net.get("loadBalancerSku") or "standard").lower(), "Standard")
     net.setdefault("outboundType", "loadBalancer")
     if str(net["outboundType"]).lower() == "loadbalancer":
         lb = net.setdefault("loadBalancerProfile", {})

@@ -99,6 +99,9 @@ def cluster_settled(backend: Backend, cluster: Resource, op: Operation) -> None:
         version = str(cluster.body["properties"]["currentKubernetesVersion"])
         aks_kube.update_kube(backend, cluster.id, lambda kube: _follow_version(kube, version))
         _reconcile_all(backend, cluster, op, pools, inline=True)
+    elif pools:
+        spot = [p for p in pools if is_spot(p.body["properties"])] or pools
+        _size_in_message(backend, op, str(spot[0].body["properties"].get("vmSize")))
     for pool in pools:
         pool.body["properties"]["provisioningState"] = op.status
         backend.save(pool)
@@ -127,17 +130,27 @@ def _capacity_fault(backend: Backend, cluster: Resource, op: Operation, pool: Re
     props = pool.body["properties"]
     if props.get("provisioningState") != "Creating" or not is_spot(props):
         return False
-    rule = backend.faults.pick(OPERATION_FAULTS, c.POOL, "PUT")
+    rule = backend.pick_fault(OPERATION_FAULTS, c.POOL, "PUT", pool.id)
     if rule is None or rule.kind != FaultKind.LRO_FAILURE:
         return False
     code = rule.error_code or "OverconstrainedAllocationRequest"
-    fail(op, cluster, code, capacity_message(backend, code, str(props.get("vmSize"))))
+    fail(op, cluster, code, rule.message or capacity_message(backend, code, str(props.get("vmSize"))))
     return True
 
 
 def capacity_message(backend: Backend, code: str, size: str) -> str:
-    template = CAPACITY_MESSAGES.get(code, e.MSG_OPERATION_FAILED)
+    template = CAPACITY_MESSAGES.get(code)
+    if template is None:
+        return e.operation_error_message(code)
     return template.format(size=size, location=backend.settings.location, code=code)
+
+
+def _size_in_message(backend: Backend, op: Operation, size: str) -> None:
+    """An injected capacity failure names the VM size, as Compute's answer does (unless the fault
+    rule gave its own message)."""
+    code = str((op.error or {}).get("code", ""))
+    if op.error and code in CAPACITY_MESSAGES and op.error.get("message") == e.operation_error_message(code):
+        op.error["message"] = capacity_message(backend, code, size)
 
 
 def pool_settled(backend: Backend, pool: Resource, op: Operation) -> None:
@@ -149,10 +162,8 @@ def pool_settled(backend: Backend, pool: Resource, op: Operation) -> None:
         return
     if op.kind not in ("create", "update"):
         return
-    if op.status == "Failed" and op.error and op.error.get("code") in CAPACITY_MESSAGES:
-        op.error["message"] = capacity_message(
-            backend, op.error["code"], str(pool.body["properties"].get("vmSize"))
-        )
+    if op.status == "Failed":
+        _size_in_message(backend, op, str(pool.body["properties"].get("vmSize")))
     if op.status == "Succeeded":
         _reconcile_all(backend, cluster, op, [pool], inline=False)
         if op.status == "Failed":

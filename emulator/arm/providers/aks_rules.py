@@ -27,6 +27,7 @@ _IMMUTABLE = {
     "spotMaxPrice": "SpotMaxPrice",
 }
 _FIXED = ("osDiskSizeGB", "osDiskType", "vmSize", "osType")  # PropertyChangeNotAllowed
+_ABSENT_MEANS = {"scaleSetPriority": "Regular"}  # AKS leaves it out on Regular pools
 _KEPT_WHEN_OMITTED = (*_IMMUTABLE, *_FIXED, "vnetSubnetID", "osSKU", "maxPods", "mode")
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -125,7 +126,8 @@ def _changed(given: Any, now: Any) -> bool:
 
 def _check_immutable(pool: dict[str, Any], current: dict[str, Any]) -> None:
     for key, label in _IMMUTABLE.items():
-        given, now = pool.get(key), current.get(key)
+        default = _ABSENT_MEANS.get(key)
+        given, now = pool.get(key, default), current.get(key, default)
         if _changed(given, now):
             raise e.bad_request("BadRequest", c.MSG_IMMUTABLE.format(field=label, given=given, current=now))
     for key in _FIXED:

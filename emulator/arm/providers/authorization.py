@@ -11,6 +11,7 @@ from emulator.arm.backend import Backend
 from emulator.arm.http import Request, Response
 from emulator.arm.providers.msi import PRINCIPALS_CREATED
 from emulator.arm.registry import Ctx, Registry, ResourceType, Scope
+from emulator.arm.routing import scope_parts
 from emulator.arm.store import Resource
 from emulator.arm.views import page
 
@@ -75,10 +76,19 @@ def role_effective(backend: Backend, assignment: Resource) -> bool:
     return backend.now() - when >= backend.settings.role_propagation_s
 
 
+def answered_role_id(scope: str, role_definition_id: str) -> str:
+    """ARM answers a built-in role as `/subscriptions/{s}/providers/.../roleDefinitions/{guid}` for any
+    scope inside a subscription, whichever form the request used (`/providers/...` included)."""
+    sub, _ = scope_parts(scope)
+    prefix = f"/subscriptions/{sub}" if sub else ""
+    return f"{prefix}/providers/Microsoft.Authorization/roleDefinitions/{_role_guid(role_definition_id)}"
+
+
 def _defaults(ctx: Ctx, body: dict[str, Any]) -> None:
     props = body["properties"]
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     props["scope"] = ctx.parent_id
+    props["roleDefinitionId"] = answered_role_id(ctx.parent_id or "", str(props.get("roleDefinitionId", "")))
     props.setdefault("principalType", "User")
     props.setdefault("createdOn", now)
     props["updatedOn"] = now

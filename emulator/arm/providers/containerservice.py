@@ -19,11 +19,20 @@ import re
 from typing import Any
 
 from emulator.arm import errors as e
+from emulator.arm import ids
 from emulator.arm.backend import Backend
 from emulator.arm.handlers import delete, make_ctx, patch, put
 from emulator.arm.http import Request, Response
 from emulator.arm.providers import aks_common as c
-from emulator.arm.providers import aks_defaults, aks_kube, aks_nodes, aks_ops, aks_rules, aks_versions
+from emulator.arm.providers import (
+    aks_defaults,
+    aks_kube,
+    aks_nodes,
+    aks_ops,
+    aks_rules,
+    aks_updates,
+    aks_versions,
+)
 from emulator.arm.providers.durations import duration
 from emulator.arm.registry import Ctx, Lro, Registry, ResourceType
 from emulator.arm.routing import parse
@@ -44,7 +53,7 @@ _CLUSTER_READONLY = (
     "maxAgentPools",
     "resourceUID",
 )
-_POOL_READONLY = ("provisioningState", "powerState", "currentOrchestratorVersion", "nodeImageVersion")
+_POOL_READONLY = ("provisioningState", "powerState", "currentOrchestratorVersion", "nodeImageVersion", "eTag")
 
 
 # --- cluster hooks ------------------------------------------------------------------------------------
@@ -56,15 +65,17 @@ def _existing_pools(ctx: Ctx) -> dict[str, dict[str, Any]]:
 
 def _validate_cluster(ctx: Ctx, body: dict[str, Any]) -> None:
     p = c.props(body)
+    aks_updates.check_identity(body.get("identity") or {})
     if ctx.existing is not None:
         old = ctx.existing.body.get("properties", {})
-        for key in ("networkProfile", "nodeResourceGroup", "dnsPrefix"):
-            if key not in p and key in old:
-                p[key] = old[key]
+        aks_updates.keep_current(p, old)
+        aks_updates.check_unchanged(p, old)
+        aks_updates.keep_stored_spelling(p, old)
     _check_version(ctx, p)
     current = _existing_pools(ctx)
     given: list[dict[str, Any]] = []
-    for profile in p.get("agentPoolProfiles") or []:
+    for raw in p.get("agentPoolProfiles") or []:
+        profile = {k: v for k, v in raw.items() if k not in _POOL_READONLY}
         name = str(profile.get("name", ""))
         merged = aks_rules.merge_pool_update(profile, current.get(name))
         aks_rules.check_pool(ctx.backend, name, merged, current.get(name))
@@ -88,6 +99,7 @@ def _check_version(ctx: Ctx, p: dict[str, Any]) -> None:
 
 def _cluster_defaults(ctx: Ctx, body: dict[str, Any]) -> None:
     aks_defaults.cluster_defaults(ctx, body)
+    body["etag"] = aks_defaults.new_etag()  # answered as `eTag` (see _render_cluster)
     profiles = c.props(body).pop("agentPoolProfiles", None) or []
     for profile in profiles:
         _save_inline_pool(ctx, body, profile)
@@ -98,13 +110,31 @@ def _save_inline_pool(ctx: Ctx, cluster_body: dict[str, Any], profile: dict[str,
     creating = ctx.backend.get(pid) is None
     props = aks_defaults.pool_defaults(ctx.backend, cluster_body["properties"], profile, creating)
     body = {"id": pid, "name": profile["name"], "type": c.POOL, "properties": props}
-    body["etag"] = ctx.backend.new_etag()
+    body["etag"] = aks_defaults.new_etag()
     ctx.backend.save(Resource(pid, c.POOL, body))
 
 
 def _render_cluster(backend: Backend, resource: Resource, body: dict[str, Any]) -> None:
+    """AKS answers its etag as top-level `eTag`, and each inlined pool's as `eTag` beside its fields."""
     pools = backend.children(resource.id, c.POOL)
-    c.props(body)["agentPoolProfiles"] = [{"name": p.body["name"], **p.body["properties"]} for p in pools]
+    c.props(body)["agentPoolProfiles"] = [
+        {"name": p.body["name"], **_with_etag(p.body["properties"], p.body.get("etag"))} for p in pools
+    ]
+    _rename_etag(body)
+
+
+def _render_pool(backend: Backend, resource: Resource, body: dict[str, Any]) -> None:
+    body["properties"] = _with_etag(body.get("properties") or {}, body.pop("etag", None))
+
+
+def _with_etag(props: dict[str, Any], etag: Any) -> dict[str, Any]:
+    return {**props, "eTag": etag} if etag else dict(props)
+
+
+def _rename_etag(body: dict[str, Any]) -> None:
+    etag = body.pop("etag", None)
+    if etag:
+        body["eTag"] = etag
 
 
 def _cluster_removed(backend: Backend, cluster: Resource) -> None:
@@ -143,6 +173,7 @@ def _pool_defaults(ctx: Ctx, body: dict[str, Any]) -> None:
     body["properties"] = aks_defaults.pool_defaults(
         ctx.backend, cluster.body["properties"], body["properties"], creating
     )
+    body["etag"] = aks_defaults.new_etag()  # answered as `properties.eTag` (see _render_pool)
 
 
 def _pool_on_delete(ctx: Ctx, pool: Resource) -> None:
@@ -210,6 +241,8 @@ def register(reg: Registry) -> None:
             defaults=_cluster_defaults,
             validate=_validate_cluster,
             render=_render_cluster,
+            id_style=ids.lower_rg,
+            answered_type=c.CLUSTER_ANSWERED_TYPE,
             on_settled=aks_ops.cluster_settled,
             on_removed=_cluster_removed,
             actions={
@@ -237,6 +270,8 @@ def register(reg: Registry) -> None:
             readonly_properties=_POOL_READONLY,
             defaults=_pool_defaults,
             validate=_validate_pool,
+            render=_render_pool,
+            id_style=ids.lower_rg,
             on_delete=_pool_on_delete,
             on_settled=aks_ops.pool_settled,
             on_removed=_pool_removed,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from emulator.arm import errors as e
+from emulator.arm import ids
 from emulator.arm.backend import Backend
 from emulator.arm.registry import Ctx, Registry, ResourceType
 from emulator.arm.store import Resource
@@ -74,6 +75,7 @@ def register(reg: Registry) -> None:
             patch_model=f"{_MODELS}:IdentityUpdate",
             readonly_properties=("tenantId", "principalId", "clientId"),
             defaults=_identity_defaults,
+            id_style=ids.lower_rg,  # Managed Identity answers `/resourcegroups/`
         )
     )
     reg.add(
@@ -88,5 +90,6 @@ def register(reg: Registry) -> None:
             validate=_validate_fic,
             on_delete=_fic_delete,
             write_delay=_latency,
+            id_style=ids.lower_rg,
         )
     )

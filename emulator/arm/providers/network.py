@@ -8,6 +8,7 @@ from typing import Any
 
 from emulator.arm import errors as e
 from emulator.arm.backend import Backend
+from emulator.arm.providers import network_usage as usage
 from emulator.arm.providers.durations import duration
 from emulator.arm.registry import Ctx, Lro, Registry, ResourceType
 from emulator.arm.store import Resource
@@ -20,14 +21,25 @@ RULE = "Microsoft.Network/networkSecurityGroups/securityRules"
 _MODELS = "azure.mgmt.network.models"
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
-# The six rules Azure adds to every NSG (name, priority, direction, access, source, destination).
+# The six rules Azure adds to every NSG (name, priority, direction, access, source, destination, text).
 _DEFAULT_RULES = (
-    ("AllowVnetInBound", 65000, "Inbound", "Allow", "VirtualNetwork", "VirtualNetwork"),
-    ("AllowAzureLoadBalancerInBound", 65001, "Inbound", "Allow", "AzureLoadBalancer", "*"),
-    ("DenyAllInBound", 65500, "Inbound", "Deny", "*", "*"),
-    ("AllowVnetOutBound", 65000, "Outbound", "Allow", "VirtualNetwork", "VirtualNetwork"),
-    ("AllowInternetOutBound", 65001, "Outbound", "Allow", "*", "Internet"),
-    ("DenyAllOutBound", 65500, "Outbound", "Deny", "*", "*"),
+    ("AllowVnetInBound", 65000, "Inbound", "Allow", "VirtualNetwork", "VirtualNetwork",
+     "Allow inbound traffic from all VMs in VNET"),
+    ("AllowAzureLoadBalancerInBound", 65001, "Inbound", "Allow", "AzureLoadBalancer", "*",
+     "Allow inbound traffic from azure load balancer"),
+    ("DenyAllInBound", 65500, "Inbound", "Deny", "*", "*", "Deny all inbound traffic"),
+    ("AllowVnetOutBound", 65000, "Outbound", "Allow", "VirtualNetwork", "VirtualNetwork",
+     "Allow outbound traffic from all VMs to all VMs in VNET"),
+    ("AllowInternetOutBound", 65001, "Outbound", "Allow", "*", "Internet",
+     "Allow outbound traffic from all VMs to Internet"),
+    ("DenyAllOutBound", 65500, "Outbound", "Deny", "*", "*", "Deny all outbound traffic"),
+)  # fmt: skip
+# A rule always answers these lists, empty when the singular form is used (as Network does).
+_RULE_PLURALS = (
+    "sourceAddressPrefixes",
+    "destinationAddressPrefixes",
+    "sourcePortRanges",
+    "destinationPortRanges",
 )
 
 
@@ -121,23 +133,27 @@ def _nsg_defaults(ctx: Ctx, body: dict[str, Any]) -> None:
 
 
 def _default_rule(
-    nsg_id: str, name: str, prio: int, direction: str, access: str, src: str, dst: str
+    nsg_id: str, name: str, prio: int, direction: str, access: str, src: str, dst: str, text: str
 ) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "description": text,
+        "priority": prio,
+        "direction": direction,
+        "access": access,
+        "protocol": "*",
+        "sourceAddressPrefix": src,
+        "destinationAddressPrefix": dst,
+        "sourcePortRange": "*",
+        "destinationPortRange": "*",
+        "provisioningState": "Succeeded",
+    }
+    for key in _RULE_PLURALS:
+        props[key] = []
     return {
         "id": f"{nsg_id}/defaultSecurityRules/{name}",
         "name": name,
         "type": "Microsoft.Network/networkSecurityGroups/defaultSecurityRules",
-        "properties": {
-            "priority": prio,
-            "direction": direction,
-            "access": access,
-            "protocol": "*",
-            "sourceAddressPrefix": src,
-            "destinationAddressPrefix": dst,
-            "sourcePortRange": "*",
-            "destinationPortRange": "*",
-            "provisioningState": "Succeeded",
-        },
+        "properties": props,
     }
 
 
@@ -173,9 +189,24 @@ def _in_use(code: str, users_types: tuple[str, ...]) -> Callable[[Ctx, Resource]
     return check
 
 
+def _subnet_in_use(ctx: Ctx, subnet: Resource) -> None:
+    """400 InUseSubnetCannotBeDeleted while NICs (nodes) or other resources use the subnet."""
+    user = usage.first_user(ctx.backend, subnet.id, SUBNET_USERS)
+    if user is not None:
+        message = e.MSG_SUBNET_IN_USE.format(subnet=subnet.body.get("name"), user=user)
+        raise e.bad_request("InUseSubnetCannotBeDeleted", message)
+
+
 def _vnet_in_use(ctx: Ctx, resource: Resource) -> None:
+    """A VNet goes with its subnets, unless one of them is in use."""
     for subnet in ctx.backend.children(resource.id, SUBNET):
-        _in_use("InUseSubnetCannotBeDeleted", SUBNET_USERS)(ctx, subnet)
+        _subnet_in_use(ctx, subnet)
+
+
+def _render_subnet(backend: Backend, resource: Resource, body: dict[str, Any]) -> None:
+    configs = usage.ip_configurations(backend, resource.id)
+    if configs:
+        body.setdefault("properties", {})["ipConfigurations"] = [{"id": i} for i in configs]
 
 
 def _validate_nsg(ctx: Ctx, body: dict[str, Any]) -> None:
@@ -208,6 +239,12 @@ def _check_priorities(rules: list[tuple[str, dict[str, Any]]]) -> None:
 
 def _rule_defaults(ctx: Ctx, body: dict[str, Any]) -> None:
     body["type"] = RULE
+    for key in _RULE_PLURALS:
+        body["properties"].setdefault(key, [])
+
+
+# Read-only in every Network model here: computed on the way out, never taken from a request.
+_READONLY = ("provisioningState", "resourceGuid", "defaultSecurityRules", "ipConfigurations")
 
 
 def _network_type(type_name: str, model: str, **kw: Any) -> ResourceType:
@@ -223,7 +260,7 @@ def _network_type(type_name: str, model: str, **kw: Any) -> ResourceType:
         delete_duration_s=duration(type_name + ":delete"),
         model=f"{_MODELS}:{model}",
         patch_model=f"{_MODELS}:TagsObject",
-        readonly_properties=("provisioningState", "resourceGuid", "defaultSecurityRules"),
+        readonly_properties=_READONLY + tuple(kw.pop("readonly", ())),
         **kw,
     )
 
@@ -247,7 +284,8 @@ def register(reg: Registry) -> None:
             has_location=False,
             defaults=_subnet_defaults,
             validate=_validate_subnet,
-            on_delete=_in_use("InUseSubnetCannotBeDeleted", SUBNET_USERS),
+            render=_render_subnet,
+            on_delete=_subnet_in_use,
         )
     )
     reg.add(
@@ -259,6 +297,7 @@ def register(reg: Registry) -> None:
             render=_render_nsg,
             inline_children={"securityRules": RULE},
             on_delete=_in_use("InUseNetworkSecurityGroupCannotBeDeleted", NSG_USERS),
+            readonly=("subnets", "networkInterfaces"),
         )
     )
     reg.add(
