@@ -11,6 +11,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from emulator.arm.engine import Engine
 from emulator.arm.http import Request, Response
+from emulator.charts import ChartRepository
+from emulator.streaming import send_chunked
 from emulator.tls import TlsMaterial
 
 
@@ -22,7 +24,9 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], engine: Engine) -> None:
         super().__init__(address, _Handler)
         self.engine = engine
+        self.repository: ChartRepository | None = None  # the chart repository, beside ARM
         self.base_url = ""
+        self.stopping = threading.Event()  # ends long-lived (watch) responses
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -35,6 +39,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         split = urlsplit(self.path)
+        repository = self.server.repository
+        if repository is not None and repository.handles(unquote(split.path)):
+            self._write(_repository_answer(repository, self.command, unquote(split.path)))
+            return
         length = int(self.headers.get("Content-Length") or 0)
         request = Request(
             method=self.command,
@@ -49,6 +57,10 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(response.delay_s)
         if response.reset:
             self._reset()
+            return
+        chunks = getattr(response, "chunks", None)  # a Kubernetes watch
+        if chunks is not None:
+            send_chunked(self, response.status, response.headers, chunks, self.server.stopping.is_set)
             return
         self._write(response)
 
@@ -75,6 +87,24 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_PUT = do_POST = do_PATCH = do_DELETE = do_HEAD = _serve  # noqa: N815
 
 
+class _FileResponse(Response):
+    """A response whose body is bytes already (a chart archive, an index)."""
+
+    def encoded(self) -> bytes:
+        return self.body if isinstance(self.body, bytes) else super().encoded()
+
+
+def _repository_answer(repository: ChartRepository, method: str, path: str) -> Response:
+    """A chart repository file (anonymous, as public Helm repositories are), or 404/405."""
+    if method not in ("GET", "HEAD"):
+        return _FileResponse(405, b"", {"Allow": "GET, HEAD"})
+    found = repository.lookup(path)
+    if found is None:
+        return _FileResponse(404, b"not found\n", {"Content-Type": "text/plain"})
+    body, content_type = found
+    return _FileResponse(200, body, {"Content-Type": content_type})
+
+
 def _bind(engine: Engine, port: int, preferred_port: int) -> _Server:
     """Bind `port`; with port 0 try `preferred_port` first (the last run's, so LRO URLs stay valid)."""
     if port == 0 and preferred_port:
@@ -88,8 +118,16 @@ def _bind(engine: Engine, port: int, preferred_port: int) -> _Server:
 class HttpsServer:
     """Owns the listening socket and the serving thread."""
 
-    def __init__(self, engine: Engine, tls: TlsMaterial, port: int = 0, preferred_port: int = 0) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        tls: TlsMaterial,
+        port: int = 0,
+        preferred_port: int = 0,
+        repository: ChartRepository | None = None,
+    ) -> None:
         self._server = _bind(engine, port, preferred_port)
+        self._server.repository = repository
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(str(tls.cert_path), str(tls.key_path))
         self._server.socket = ctx.wrap_socket(self._server.socket, server_side=True)
@@ -104,6 +142,7 @@ class HttpsServer:
         self._thread.start()
 
     def stop(self) -> None:
+        self._server.stopping.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)

@@ -73,6 +73,7 @@ def local_target(cloud: Any) -> CloudTarget:
         connection_verify=str(cloud.ca_path),
         polling_interval=0.2,
         retry=LOCAL_RETRY,
+        chart_repository=getattr(cloud, "chart_repository", None),  # same CA file as ARM
     )
 
 

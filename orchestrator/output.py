@@ -12,16 +12,31 @@ from collections.abc import Sequence
 from typing import IO, Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from orchestrator.engine.change import Action
 from orchestrator.engine.results import Outcome, PhaseResult, StepResult
 from orchestrator.engine.runner import Mode
 from orchestrator.engine.step import Step
+from orchestrator.secret import display_default, ensure_no_secrets
+from state.redact import redact, scrub
 from state.schema import StateDocument
 
-_ACTION_STYLE = {Action.CREATE: "green", Action.UPDATE: "yellow", Action.DELETE: "red", Action.NOOP: "dim"}
-_ACTION_MARK = {Action.CREATE: "+", Action.UPDATE: "~", Action.DELETE: "-", Action.NOOP: "="}
+_ACTION_STYLE = {
+    Action.CREATE: "green",
+    Action.UPDATE: "yellow",
+    Action.REPLACE: "bold red",
+    Action.DELETE: "red",
+    Action.NOOP: "dim",
+}
+_ACTION_MARK = {
+    Action.CREATE: "+",
+    Action.UPDATE: "~",
+    Action.REPLACE: "-/+",
+    Action.DELETE: "-",
+    Action.NOOP: "=",
+}
 
 
 class ProgressReporter:
@@ -50,13 +65,28 @@ class ProgressReporter:
 def _step_line(result: StepResult) -> str:
     mark, style = _ACTION_MARK[result.action], _ACTION_STYLE[result.action]
     status = {Outcome.DONE: "", Outcome.PLANNED: ""}.get(result.outcome, f" [{result.outcome.value}]")
-    detail = f" ({', '.join(f.path for f in result.fields[:4])}{'…' if len(result.fields) > 4 else ''})"
-    detail = detail if result.action is Action.UPDATE else ""
-    line = f"[{style}]{mark} {result.step_id}[/{style}] {result.action.value}{detail}{status} {result.duration_s:.1f}s"
-    return line + (f"\n    [red]{result.error}[/red]" if result.error else "")
+    line = f"[{style}]{mark} {result.step_id}[/{style}] {result.action.value}{_detail(result)}{status} {result.duration_s:.1f}s"
+    if result.blockers:
+        line += f"\n    [red]kept: holds {', '.join(result.blockers)} (not this deployment's)[/red]"
+    return line + (f"\n    [red]{escape(scrub(result.error))}[/red]" if result.error else "")
+
+
+def _detail(result: StepResult) -> str:
+    if result.action is Action.REPLACE:
+        return f" [bold red](destroys and re-creates; forced by {', '.join(result.forces_replacement)})[/bold red]"
+    if result.action is not Action.UPDATE:
+        return ""
+    return f" ({', '.join(f.path for f in result.fields[:4])}{'…' if len(result.fields) > 4 else ''})"
 
 
 def render_plan(console: Console, phases: Sequence[PhaseResult], *, applied: bool = False) -> None:
+    replacing = [s for p in phases for s in p.steps if s.action is Action.REPLACE]
+    if replacing:
+        console.print("\n[bold red]Replacements (each destroys a resource and creates it again):[/bold red]")
+        for step in replacing:
+            console.print(
+                f"  -/+ {step.step_id}: forced by {', '.join(step.forces_replacement)}", highlight=False
+            )
     for phase in phases:
         heading = f"Phase {phase.number}: {phase.name}" if phase.number else phase.name.capitalize()
         console.print(f"\n[bold]{heading}[/bold]")
@@ -71,9 +101,10 @@ def render_plan(console: Console, phases: Sequence[PhaseResult], *, applied: boo
                 console.print(f"      {change.describe()}", highlight=False, markup=False)
     totals = change_totals(phases)
     verb = "Applied" if applied else "Plan"
+    replaced = f" ({totals['replace']} to replace)" if totals["replace"] else ""
     console.print(
-        f"\n{verb}: {totals['create']} to create, {totals['update']} to update, {totals['delete']} to delete,"
-        f" {totals['noop']} unchanged."
+        f"\n{verb}: {totals['create']} to create, {totals['update']} to update, {totals['delete']} to delete"
+        f"{replaced}, {totals['noop']} unchanged."
     )
 
 
@@ -99,11 +130,16 @@ def render_status(
 
 
 def change_totals(phases: Sequence[PhaseResult]) -> dict[str, int]:
-    totals = {a.value: 0 for a in (Action.CREATE, Action.UPDATE, Action.DELETE, Action.NOOP)}
+    """Changes by action; a replacement counts as a delete plus a create, and in `replace`."""
+    totals = {a.value: 0 for a in (Action.CREATE, Action.UPDATE, Action.DELETE, Action.REPLACE, Action.NOOP)}
     for phase in phases:
         for step in phase.steps:
-            if step.outcome is not Outcome.BLOCKED:
-                totals[step.action.value] += 1
+            if step.outcome is Outcome.BLOCKED:
+                continue
+            totals[step.action.value] += 1
+            if step.action is Action.REPLACE:
+                totals[Action.CREATE.value] += 1
+                totals[Action.DELETE.value] += 1
     return totals
 
 
@@ -119,6 +155,8 @@ def phase_document(phase: PhaseResult, status: str) -> dict[str, Any]:
                 "status": s.outcome.value,
                 "duration_s": round(s.duration_s, 3),
                 "changes": [f.path for f in s.fields],
+                **({"forces_replacement": list(s.forces_replacement)} if s.action is Action.REPLACE else {}),
+                **({"blocked_by": list(s.blockers)} if s.blockers else {}),
                 **({"error": s.error} if s.error else {}),
             }
             for s in phase.steps
@@ -127,5 +165,7 @@ def phase_document(phase: PhaseResult, status: str) -> dict[str, Any]:
 
 
 def emit_json(stream: IO[str], document: dict[str, Any]) -> None:
-    stream.write(json.dumps(document, indent=2, sort_keys=False, default=str) + "\n")
+    ensure_no_secrets(document, "JSON output")  # a Secret is a bug: refused, never printed
+    text = json.dumps(redact(document), indent=2, sort_keys=False, default=display_default)
+    stream.write(text + "\n")  # redacted too: an error message may quote a credential
     stream.flush()

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from orchestrator.errors import StateError, StateLockedError
+from orchestrator.secret import json_default
 
 
 class LocalBackend:
@@ -46,7 +47,7 @@ class LocalBackend:
 
     def save(self, document: dict[str, Any]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps(document, indent=2, sort_keys=True) + "\n"
+        payload = json.dumps(document, indent=2, sort_keys=True, default=json_default) + "\n"
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -8,11 +8,23 @@ continuation token of a long-running operation in flight, so a resumed run re-at
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from orchestrator.secret import ensure_no_secrets
 
 SCHEMA_VERSION = 2
+
+
+def _no_secrets(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    ensure_no_secrets(value, "state document")  # raises SecretSerializationError, naming the path
+    return value
+
+
+# Free-form JSON the state records (outputs, the applied config): never a Secret, checked on every
+# assignment too (`validate_assignment`), so no code path can put one in the document.
+Recorded = Annotated[dict[str, Any], AfterValidator(_no_secrets)]
 
 
 class StepStatus(StrEnum):
@@ -42,13 +54,13 @@ class LroRecord(BaseModel):
 
 
 class StepRecord(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
     status: StepStatus = StepStatus.PENDING
     phase: int = 0
     title: str = ""
     action: str | None = None
     changes: list[str] = Field(default_factory=list)
-    outputs: dict[str, Any] = Field(default_factory=dict)
+    outputs: Recorded = Field(default_factory=dict)
     journal: list[JournalEntry] = Field(default_factory=list)
     lro: LroRecord | None = None
     error: str | None = None
@@ -69,8 +81,18 @@ class PhaseRecord(BaseModel):
     finished_at: float | None = None
 
 
-class StateDocument(BaseModel):
+class OperationRecord(BaseModel):
+    """The command in progress (run, destroy, stop, start), kept until it finishes: what `resume`
+    continues after a kill at any boundary, between phases included."""
+
     model_config = ConfigDict(extra="forbid")
+    command: str
+    phases: list[int] = Field(default_factory=list)  # run --phase N / destroy --phase N: just those
+    started_at: float
+
+
+class StateDocument(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
     schema_version: int = SCHEMA_VERSION
     deployment: str
     cloud: str = "azure"
@@ -79,6 +101,5 @@ class StateDocument(BaseModel):
     phases: dict[str, PhaseRecord] = Field(default_factory=dict)
     steps: dict[str, StepRecord] = Field(default_factory=dict)
     clusters_power: dict[str, str] = Field(default_factory=dict)
-    applied_config: dict[str, Any] | None = (
-        None  # the deployment.yaml of the last successful run (no secrets)
-    )
+    operation: OperationRecord | None = None  # absent in files written before it existed: none running
+    applied_config: Recorded | None = None  # the deployment.yaml of the last successful run (no secrets)

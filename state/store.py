@@ -1,8 +1,9 @@
 """StateStore: the in-memory state document, shared by the engine's worker threads, saved on every change.
 
 Every mutation goes through a method here, under one lock, and is written to the backend before the
-method returns, so what is on disk is never behind what the engine has done. Outputs and errors are
-redacted before they are stored.
+method returns, so what is on disk is never behind what the engine has done. A `Secret` handed to
+any method is refused with a clear error (secrets pass between steps in memory, see
+`orchestrator.engine.secrets`); outputs and errors are then redacted, the second line of defence.
 """
 
 from __future__ import annotations
@@ -13,9 +14,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol
 
+from orchestrator.secret import ensure_no_secrets
 from state.migrations import load_document
 from state.redact import redact
-from state.schema import JournalEntry, LroRecord, PhaseRecord, StateDocument, StepRecord, StepStatus
+from state.schema import (
+    JournalEntry,
+    LroRecord,
+    OperationRecord,
+    PhaseRecord,
+    StateDocument,
+    StepRecord,
+    StepStatus,
+)
 
 
 class Backend(Protocol):
@@ -80,6 +90,7 @@ class StateStore:
             pass
 
     def update_step(self, step_id: str, **fields: Any) -> None:
+        ensure_no_secrets(fields, f"state of step {step_id}")
         with self._editing() as doc:
             record = doc.steps.setdefault(step_id, StepRecord())
             for name, value in fields.items():
@@ -92,14 +103,24 @@ class StateStore:
             record.finished_at = self._clock() if status == StepStatus.DONE else None
 
     def set_applied_config(self, config: dict[str, Any]) -> None:
+        ensure_no_secrets(config, "applied_config")
         with self._editing() as doc:
             doc.applied_config = redact(config)
+
+    def begin_operation(self, command: str, phases: list[int]) -> None:
+        with self._editing() as doc:
+            doc.operation = OperationRecord(command=command, phases=phases, started_at=self._clock())
+
+    def end_operation(self) -> None:
+        with self._editing() as doc:
+            doc.operation = None
 
     def set_power(self, cluster: str, state: str) -> None:
         with self._editing() as doc:
             doc.clusters_power[cluster] = state
 
     def journal_intent(self, step_id: str, intent: str) -> int:
+        ensure_no_secrets(intent, f"journal of step {step_id}")
         with self._editing() as doc:
             record = doc.steps.setdefault(step_id, StepRecord())
             seq = len(record.journal) + 1
@@ -107,6 +128,7 @@ class StateStore:
             return seq
 
     def journal_outcome(self, step_id: str, seq: int, outcome: str) -> None:
+        ensure_no_secrets(outcome, f"journal of step {step_id}")
         with self._editing() as doc:
             entry = doc.steps[step_id].journal[seq - 1]
             entry.outcome = redact(outcome)

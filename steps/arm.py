@@ -13,11 +13,14 @@ import copy
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from orchestrator.azure.retry import call_azure, retry_transient
+from orchestrator.azure.retry import OperationFailed, backoff_delay, call_azure, call_lro, retry_transient
 from orchestrator.engine.change import Action, Change, FieldChange
 from orchestrator.engine.diff import matches
+from orchestrator.engine.graph import StepId
+from orchestrator.engine.semantics import PLURAL_FORMS, is_resource_id
 from orchestrator.engine.step import Document, Outputs, Step
 from orchestrator.errors import CloudError, NotFound
+from state.schema import StepStatus
 
 if TYPE_CHECKING:
     from orchestrator.engine.context import Poller, StepContext
@@ -43,18 +46,36 @@ def to_rest(model: Any) -> dict[str, Any]:
 
 
 def merge(base: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
-    """`overlay` on top of `base`: dicts merge, named lists merge by name, other values replace."""
+    """`overlay` on top of `base`: dicts merge, named lists merge by name, other values replace.
+
+    One thing is never spelt twice in the result: a key that is a resource ID (the keys of
+    `identity.userAssignedIdentities`) matches the same ID in any case and keeps the overlay's spelling,
+    and a singular field the overlay sets drops the plural form ARM answered (`addressPrefixes`)."""
     out = copy.deepcopy(dict(base))
     for key, value in overlay.items():
-        old = out.get(key)
-        if isinstance(value, Mapping) and isinstance(old, Mapping):
-            out[key] = merge(old, value)
-        elif isinstance(old, list) and _named_list(value) and _named_list(old):
-            by_name = {str(i["name"]).lower(): i for i in old}
-            out[key] = [merge(by_name.get(str(i["name"]).lower(), {}), i) for i in value]
-        else:
-            out[key] = copy.deepcopy(value)
+        live_key = _same_key(out, key)
+        old = out.pop(live_key) if live_key != key else out.get(key)
+        out[key] = _merged(old, value)
+        plural = PLURAL_FORMS.get(key)
+        if plural and plural not in overlay:
+            out.pop(plural, None)
     return out
+
+
+def _merged(old: Any, value: Any) -> Any:
+    if isinstance(value, Mapping) and isinstance(old, Mapping):
+        return merge(old, value)
+    if isinstance(old, list) and _named_list(value) and _named_list(old):
+        by_name = {str(i["name"]).lower(): i for i in old}
+        return [merge(by_name.get(str(i["name"]).lower(), {}), i) for i in value]
+    return copy.deepcopy(value)
+
+
+def _same_key(out: Mapping[str, Any], key: str) -> str:
+    """The key of `out` that names what `key` names: `key` itself, or the same resource ID in another case."""
+    if key in out or not is_resource_id(str(key)):
+        return key
+    return next((k for k in out if str(k).lower() == str(key).lower()), key)
 
 
 def _named_list(value: Any) -> bool:
@@ -77,7 +98,13 @@ class ArmStep(Step):
     propagation_codes: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(
-        self, step_id: str, *, phase: int, title: str, resource_id: str, depends_on: tuple[str, ...] = ()
+        self,
+        step_id: StepId,
+        *,
+        phase: int,
+        title: str,
+        resource_id: str,
+        depends_on: tuple[StepId, ...] = (),
     ) -> None:
         super().__init__(step_id, phase=phase, title=title, depends_on=depends_on)
         self.resource_id = resource_id
@@ -133,14 +160,18 @@ class ArmStep(Step):
     def _call(self, ctx: StepContext, fn: Callable[[], Any], *, idempotent: bool = True) -> Any:
         return retry_transient(lambda: call_azure(fn, idempotent=idempotent), ctx.services.azure.target.retry)
 
+    def _list(self, ctx: StepContext, pager: Callable[[], Any]) -> list[dict[str, Any]]:
+        """Every item of an SDK pager, in the REST shape (for `children`)."""
+        return [to_rest(item) for item in self._call(ctx, lambda: list(pager()))]
+
     def plan(self, ctx: StepContext) -> tuple[Change, Document | None]:
         change, observed = super().plan(ctx)
         if observed is None:
             return change, None
-        frozen = [f for f in change.fields if matches(f.path, self.immutable)]
+        frozen = tuple(f.path for f in change.fields if matches(f.path, self.immutable))
         if frozen:
-            reason = f"replace: {', '.join(f.path for f in frozen)} cannot change in place"
-            return Change(Action.UPDATE, change.fields, reason, change.desired, replace=True), observed
+            guarded = self.replace_needs_approval and not self._never_built(ctx, observed)
+            return Change.replacement(change.fields, frozen, change.desired, needs_approval=guarded), observed
         if change.is_noop and provisioning_state(observed).lower() == "failed":
             field = FieldChange("properties.provisioningState", "Failed", "Succeeded")
             return Change(
@@ -148,18 +179,46 @@ class ArmStep(Step):
             ), observed
         return change, observed
 
+    def _never_built(self, ctx: StepContext, observed: Document) -> bool:
+        """A resource whose create failed and that this deployment never saw succeed (a Spot pool that
+        got no capacity): replacing it destroys nothing that ran, so it needs no approval."""
+        failed = provisioning_state(observed).lower() == "failed"
+        return failed and ctx.store.step(self.id).status != StepStatus.DONE and not ctx.outputs_of(self.id)
+
     def apply(self, ctx: StepContext, change: Change, observed: Document | None) -> Outputs:
-        settings = ctx.services.azure.target.retry
-        for attempt in range(1, settings.propagation_attempts + 1):
+        """Apply `change`; retry, bounded, what Azure says will pass (propagation, a failed operation
+        with a transient code), observing the resource again first so nothing is created twice."""
+        attempts: dict[str, int] = {}
+        while True:
             try:
                 return self._apply_once(ctx, change, observed)
             except CloudError as exc:
-                if exc.code not in self.propagation_codes or attempt == settings.propagation_attempts:
+                delay = self._retry_delay(ctx, exc, attempts)
+                if delay is None:
                     raise
-                ctx.progress(f"{self.title}: {exc.code}, waiting for Azure to propagate (attempt {attempt})")
-                ctx.pause(settings.propagation_delay_s)
-                observed = self._get(ctx)
-        raise AssertionError("unreachable")
+            ctx.pause(delay)
+            observed = self._get(ctx)
+
+    def _retry_delay(self, ctx: StepContext, exc: CloudError, attempts: dict[str, int]) -> float | None:
+        settings = ctx.services.azure.target.retry
+        if exc.code in self.propagation_codes:
+            kind, limit, delay = (
+                "propagation",
+                settings.propagation_attempts,
+                float(settings.propagation_delay_s),
+            )
+        elif isinstance(exc, OperationFailed):
+            kind, limit = "failed operation", settings.our_attempts
+            delay = backoff_delay(settings, attempts.get(kind, 0) + 1)
+        else:
+            return None
+        attempts[kind] = attempts.get(kind, 0) + 1
+        if attempts[kind] >= limit:
+            return None
+        ctx.progress(
+            f"{self.title}: {exc.code} ({kind}); observing and applying again, attempt {attempts[kind]}"
+        )
+        return delay
 
     def _apply_once(self, ctx: StepContext, change: Change, observed: Document | None) -> Outputs:
         if change.replace and observed is not None:
@@ -211,7 +270,7 @@ class MappedPoller:
         return bool(self._poller.done())
 
     def wait(self, timeout: float | None = None) -> None:
-        self._poller.wait(timeout)
+        call_lro(lambda: self._poller.wait(timeout))  # re-raises the failure of a finished operation
 
     def result(self, timeout: float | None = None) -> Any:
-        return call_azure(lambda: self._poller.result(timeout))
+        return call_lro(lambda: self._poller.result(timeout))

@@ -8,32 +8,36 @@ from typing import TYPE_CHECKING, Any
 
 from orchestrator.config.model import Cluster, Deployment
 from orchestrator.engine.change import Action, Change, FieldChange
-from orchestrator.engine.step import Document, Outputs
-from steps import names
+from orchestrator.engine.step import Child, Document, Outputs, Ownership
+from orchestrator.errors import CloudError
+from steps import ids, names
 from steps.aks_shared import PHASE, cluster_tags, refuse_if_stopped
 from steps.arm import ArmStep
 from steps.identity import IdentityStep, SubnetRoleStep
 from steps.network import ResourceGroupStep, sub_of
-from steps.pools import PoolStep, pool_profile
+from steps.pools import CAPACITY_CODES, PoolStep, pool_profile
 
 if TYPE_CHECKING:
     from orchestrator.engine.context import StepContext
 
 
 class ClusterStep(ArmStep):
+    replace_needs_approval = True  # destroys every workload on it
     kind = "Microsoft.ContainerService/managedClusters"
     propagation_codes = frozenset({"LinkedAuthorizationFailed"})  # the subnet role was granted seconds ago
     immutable = ("properties.networkProfile.*", "properties.dnsPrefix")
+    # What later phases read (phase 3: the API server FQDN for Cilium's k8sServiceHost).
+    provides = frozenset({"id", "fqdn", "nodeResourceGroup", "oidcIssuerUrl", "kubernetesVersion"})
 
     def __init__(self, config: Deployment, cluster: Cluster) -> None:
         self.config, self.cluster, self.rg = config, cluster, names.clusters_rg(config)
         self.identity_step = IdentityStep(config, cluster)
         super().__init__(
-            f"p2/cluster/{cluster.name}",
+            ids.cluster(cluster.name),
             phase=PHASE,
             title=f"AKS cluster {cluster.name}",
             resource_id=cluster.name,
-            depends_on=(self.identity_step.id, f"p2/subnet-role/{cluster.name}"),
+            depends_on=(self.identity_step.id, ids.subnet_role(cluster.name)),
         )
         self.timeout_s = 45 * 60
 
@@ -42,6 +46,9 @@ class ClusterStep(ArmStep):
 
     def key(self) -> tuple[str, ...]:
         return (self.rg, self.cluster.name)
+
+    def exclusive_keys(self) -> tuple[str, ...]:
+        return (names.cluster_lock(self.rg, self.cluster.name),)
 
     def ignored_fields(self, ctx: StepContext) -> tuple[str, ...]:
         return ("properties.agentPoolProfiles",)  # each pool is its own step (PoolStep)
@@ -98,7 +105,29 @@ class ClusterStep(ArmStep):
 
     def apply(self, ctx: StepContext, change: Change, observed: Document | None) -> Outputs:
         refuse_if_stopped(self.title, change, observed)
-        return super().apply(ctx, change, observed)
+        try:
+            return super().apply(ctx, change, observed)
+        except CloudError as exc:
+            if exc.code not in CAPACITY_CODES:
+                raise
+            index = [c.name for c in self.config.clusters].index(self.cluster.name)
+            size = self.cluster.system_pool.vm_size
+            raise CloudError(
+                f"{self.title}: Azure has no capacity for the system pool's {size} in {self.config.region} now",
+                code=exc.code,
+                status=exc.status,
+                fix=f"set clusters[{index}].system_pool.vm_size to another size the region offers"
+                " (orchestrate plan checks it) and run again",
+            ) from exc
+
+    def children(self, ctx: StepContext, observed: Document) -> list[Child]:
+        """Agent pools go with the cluster: ours are the two the config declares."""
+        ours = {self.cluster.system_pool.name.lower(), self.cluster.spot_pool.name.lower()}
+        pools = ctx.services.azure.containerservice().agent_pools
+        return [
+            Child("node pool", name, Ownership.OURS if name.lower() in ours else Ownership.FOREIGN)
+            for name in (str(p.get("name")) for p in self._list(ctx, lambda: pools.list(*self.key())))
+        ]
 
     def outputs(self, observed: Document) -> Outputs:
         props = observed.get("properties") or {}

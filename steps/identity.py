@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from orchestrator.config.model import Cluster, Deployment
+from orchestrator.engine.graph import KnownAfterApply, OutputRef
 from orchestrator.engine.step import Document, Outputs
-from steps import names
+from steps import ids, names
 from steps.aks_shared import PHASE, cluster_tags
 from steps.arm import ArmStep
 from steps.network import sub_of
@@ -14,23 +15,24 @@ from steps.network import sub_of
 if TYPE_CHECKING:
     from orchestrator.engine.context import StepContext
 
-KNOWN_AFTER_APPLY = "(known after apply)"
 
 
 class IdentityStep(ArmStep):
     lro_write = lro_delete = False
     kind = "Microsoft.ManagedIdentity/userAssignedIdentities"
+    provides = frozenset({"id", "principalId", "clientId"})
 
     def __init__(self, config: Deployment, cluster: Cluster) -> None:
         self.config, self.cluster, self.rg = config, cluster, names.clusters_rg(config)
         self.name = names.control_plane_identity(cluster.name)
         super().__init__(
-            f"p2/identity/{cluster.name}",
+            ids.identity(cluster.name),
             phase=PHASE,
             title=f"identity {self.name}",
             resource_id=self.name,
-            depends_on=(f"p2/resource-group/{self.rg}",),
+            depends_on=(ids.resource_group(PHASE, self.rg),),
         )
+        self.principal_id = OutputRef(self.id, "principalId", str)
 
     def operations(self, ctx: StepContext) -> Any:
         return ctx.services.azure.msi().user_assigned_identities
@@ -68,12 +70,15 @@ class SubnetRoleStep(ArmStep):
         self.config, self.cluster = config, cluster
         self.identity_step = IdentityStep(config, cluster)
         super().__init__(
-            f"p2/subnet-role/{cluster.name}",
+            ids.subnet_role(cluster.name),
             phase=PHASE,
             title=f"subnet role for {cluster.name}",
             resource_id="",
-            depends_on=(self.identity_step.id, f"p1/subnet/{cluster.subnet}"),
+            depends_on=(self.identity_step.id, ids.subnet(cluster.subnet)),
         )
+
+    def reads(self) -> tuple[OutputRef[Any], ...]:
+        return (self.identity_step.principal_id,)
 
     def _scope(self, ctx: StepContext) -> str:
         rg = names.network_rg(self.config)
@@ -90,11 +95,11 @@ class SubnetRoleStep(ArmStep):
         return names.role_assignment(self._scope(ctx), names.NETWORK_CONTRIBUTOR, identity_id)
 
     def _principal(self, ctx: StepContext) -> str:
-        principal = ctx.outputs_of(self.identity_step.id).get("principalId")
-        if not principal:
+        principal = ctx.output(self.identity_step.principal_id)
+        if isinstance(principal, KnownAfterApply):  # not recorded yet: the identity may exist already
             identity = self.identity_step._get(ctx)
-            principal = ((identity or {}).get("properties") or {}).get("principalId")
-        return str(principal or KNOWN_AFTER_APPLY)
+            return str(((identity or {}).get("properties") or {}).get("principalId") or principal)
+        return principal
 
     def read(self, ctx: StepContext) -> Any:
         return ctx.services.azure.authorization().role_assignments.get(self._scope(ctx), self._name(ctx))

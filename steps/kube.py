@@ -3,6 +3,9 @@
 - `KubeObjectStep`: one Kubernetes object, applied with server-side apply (field manager
   `orchestrate`), diffed on the fields we set, owned through its labels. A Helm chart is a list of
   these: the product renders charts to manifests and applies them, so plan shows every object.
+  A Secret's data (and any path declared `sensitive`) is compared on a content hash and shown as
+  `(sensitive)` (`steps.kube_sensitive`); its values may be `SecretKey`s that the run's broker
+  resolves at apply time (`steps.secret_values`), and the plaintext exists only in the request body.
 - `WaitStep`: a condition the cluster must reach (nodes Ready, a rollout complete), as a step with its
   own timeout, so the wait is planned, shown and resumable like any change.
 - `ActionStep`: something that is done rather than kept (a drill that evicts a Spot node and measures
@@ -11,14 +14,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 from abc import abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from orchestrator.engine.change import Change
+from orchestrator.engine.change import Action, Change, FieldChange
+from orchestrator.engine.graph import StepId
 from orchestrator.engine.step import Document, Outputs, Step
 from orchestrator.errors import NotFound
 from orchestrator.kube.errors import call_kube
+from orchestrator.secret import reveal_all
+from steps import kube_sensitive as sensitive
+from steps.secret_values import resolve
 
 if TYPE_CHECKING:
     from orchestrator.engine.context import StepContext
@@ -30,12 +38,13 @@ OWNER_LABEL = "orchestrate.io/deployment"
 class KubeObjectStep(Step):
     def __init__(
         self,
-        step_id: str,
+        step_id: StepId,
         *,
         phase: int,
         cluster: str,
         manifest: dict[str, Any],
-        depends_on: tuple[str, ...] = (),
+        depends_on: tuple[StepId, ...] = (),
+        sensitive_fields: tuple[str, ...] = (),
     ) -> None:
         meta = manifest["metadata"]
         where = f"{meta['namespace']}/" if meta.get("namespace") else ""
@@ -47,9 +56,10 @@ class KubeObjectStep(Step):
         )
         self.cluster, self.manifest = cluster, manifest
         self.kind = f"{manifest['apiVersion']}/{manifest['kind']}"
+        self.sensitive = sensitive.sensitive_paths(self.kind, sensitive_fields)
 
     def _resource(self, ctx: StepContext) -> Any:
-        dyn = ctx.services.kube.dynamic(self.cluster)
+        dyn = ctx.kube().dynamic(self.cluster)
         api_version, kind = self.manifest["apiVersion"], self.manifest["kind"]
         return call_kube(lambda: dyn.resources.get(api_version=api_version, kind=kind))
 
@@ -63,36 +73,53 @@ class KubeObjectStep(Step):
             found = call_kube(lambda: resource.get(name=name, namespace=namespace))
         except NotFound:
             return None
-        result: Document = found.to_dict()
+        result: Document = sensitive.wrap(found.to_dict(), self.sensitive)  # live values, as Secrets
         return result
 
     def desired(self, ctx: StepContext) -> Document:
-        meta = dict(self.manifest["metadata"])
+        manifest = resolve(self.manifest, ctx)
+        meta = dict(manifest["metadata"])
         meta["labels"] = {
             **meta.get("labels", {}),
             OWNER_LABEL: ctx.deployment,
             "app.kubernetes.io/managed-by": "orchestrate",
         }
-        return {**self.manifest, "metadata": meta}
+        doc = {**manifest, "metadata": meta}
+        if self.kind == "v1/Secret":
+            doc = sensitive.fold_string_data(doc)  # the API server stores stringData as data
+        return sensitive.wrap(doc, self.sensitive)
+
+    def ignored_fields(self, ctx: StepContext) -> tuple[str, ...]:
+        """Sensitive paths are compared on their content hash by `plan`, not by the field diff."""
+        return tuple(p.path for p in self.sensitive)
+
+    def plan(self, ctx: StepContext) -> tuple[Change, Document | None]:
+        change, observed = super().plan(ctx)
+        if not self.sensitive or change.desired is None:
+            return change, observed
+        return _with(change, sensitive.sensitive_changes(change.desired, observed, self.sensitive)), observed
 
     def apply(self, ctx: StepContext, change: Change, observed: Document | None) -> Outputs:
         dyn, resource, (name, namespace) = (
-            ctx.services.kube.dynamic(self.cluster),
+            ctx.kube().dynamic(self.cluster),
             self._resource(ctx),
             self._name_ns(),
         )
-        body = dict(change.desired)
+        desired, masked = change.desired, sensitive.plaintexts(change.desired)
         ctx.mutate(
             f"server-side apply {self.title} ({change.action})",
-            lambda: call_kube(
-                lambda: dyn.server_side_apply(
-                    resource,
-                    body=body,
-                    name=name,
-                    namespace=namespace,
-                    field_manager=FIELD_MANAGER,
-                    force_conflicts=True,
-                )
+            lambda: sensitive.without_plaintext(
+                lambda: call_kube(
+                    lambda: dyn.server_side_apply(
+                        resource,
+                        body=reveal_all(desired),  # the only place the plaintext exists
+                        name=name,
+                        namespace=namespace,
+                        field_manager=FIELD_MANAGER,
+                        force_conflicts=True,
+                    )
+                ),
+                masked,
             ),
         )
         return {"name": name, "namespace": namespace, "cluster": self.cluster}
@@ -112,17 +139,26 @@ class KubeObjectStep(Step):
         )
 
 
+def _with(change: Change, extra: list[FieldChange]) -> Change:
+    """`change` with the sensitive fields that differ added; an up-to-date object becomes an update."""
+    if not extra:
+        return change
+    if change.action is Action.NOOP:
+        return Change(Action.UPDATE, tuple(extra), desired=change.desired)
+    return dataclasses.replace(change, fields=(*change.fields, *extra))
+
+
 class WaitStep(Step):
     """Wait until `check` says the condition holds; `check` returns (holds, what it saw)."""
 
     def __init__(
         self,
-        step_id: str,
+        step_id: StepId,
         *,
         phase: int,
         title: str,
         check: Callable[[StepContext], tuple[bool, str]],
-        depends_on: tuple[str, ...] = (),
+        depends_on: tuple[StepId, ...] = (),
         timeout_s: float = 600.0,
     ) -> None:
         super().__init__(step_id, phase=phase, title=title, depends_on=depends_on)
@@ -154,7 +190,13 @@ class ActionStep(Step):
     """Run `act` once and keep its result (e.g. a drill's measured recovery time) in the state."""
 
     def __init__(
-        self, step_id: str, *, phase: int, title: str, depends_on: tuple[str, ...] = (), always: bool = False
+        self,
+        step_id: StepId,
+        *,
+        phase: int,
+        title: str,
+        depends_on: tuple[StepId, ...] = (),
+        always: bool = False,
     ) -> None:
         super().__init__(step_id, phase=phase, title=title, depends_on=depends_on)
         self.always = always

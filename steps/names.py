@@ -51,6 +51,17 @@ def role_assignment(scope: str, role_guid: str, principal_id: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, f"{scope.lower()}|{role_guid}|{principal_id}"))
 
 
+def cluster_lock(rg: str, cluster: str) -> str:
+    """AKS runs one operation at a time on a cluster and its pools (409 OperationNotAllowed)."""
+    return f"aks:{rg}/{cluster}".lower()
+
+
+def federated_credentials_lock(rg: str, identity: str) -> str:
+    """Azure writes the federated credentials of one identity one at a time
+    (ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity)."""
+    return f"fic:{rg}/{identity}".lower()
+
+
 def rg_id(sub: str, rg: str) -> str:
     return f"/subscriptions/{sub}/resourceGroups/{rg}"
 

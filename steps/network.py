@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from orchestrator.config.model import Deployment, Subnet
 from orchestrator.engine.change import Change
-from orchestrator.engine.step import Document, Outputs, ownership_tags
-from orchestrator.errors import CloudError
-from steps import names
+from orchestrator.engine.graph import StepId
+from orchestrator.engine.step import Child, Document, Outputs, Ownership, ownership_tags
+from steps import ids, names
 from steps.arm import ArmStep
 from steps.nsg_rules import rules_for
 
@@ -29,11 +29,12 @@ def sub_of(ctx: StepContext) -> str:
 
 
 class ResourceGroupStep(ArmStep):
+    kind = "Microsoft.Resources/resourceGroups"
     lro_write = False
 
-    def __init__(self, config: Deployment, rg: str, phase: int, depends_on: tuple[str, ...] = ()) -> None:
+    def __init__(self, config: Deployment, rg: str, phase: int, depends_on: tuple[StepId, ...] = ()) -> None:
         super().__init__(
-            f"p{phase}/resource-group/{rg}",
+            ids.resource_group(phase, rg),
             phase=phase,
             title=f"resource group {rg}",
             resource_id=f"/resourceGroups/{rg}",
@@ -56,27 +57,16 @@ class ResourceGroupStep(ArmStep):
     def write(self, ctx: StepContext, body: dict[str, Any], continuation: str | None) -> Any:
         return self.operations(ctx).create_or_update(self.rg, body)  # synchronous for resource groups
 
-    def delete(self, ctx: StepContext, observed: Document) -> None:
-        foreign = self._foreign_resources(ctx)
-        if foreign:
-            raise CloudError(
-                f"resource group {self.rg} was not deleted: it holds resources this deployment does not own:"
-                f" {', '.join(foreign)}",
-                code="ResourceGroupNotEmpty",
-                fix="move or delete those resources, then run destroy again",
-            )
-        super().delete(ctx, observed)
-
-    def _foreign_resources(self, ctx: StepContext) -> list[str]:
-        resources = self._call(
-            ctx, lambda: list(ctx.services.azure.resource().resources.list_by_resource_group(self.rg))
-        )
-        owner = ownership_tags(ctx.deployment)
-        return sorted(
-            f"{r.type}/{r.name}"
-            for r in resources
-            if any((r.tags or {}).get(k) != v for k, v in owner.items())
-        )
+    def children(self, ctx: StepContext, observed: Document) -> list[Child]:
+        """Every top-level resource in the group: ours when it carries this deployment's ownership tags.
+        Child resources (subnets, node pools, record sets) are checked by their own container."""
+        resources = ctx.services.azure.resource().resources
+        listed = self._list(ctx, lambda: resources.list_by_resource_group(self.rg))
+        return [
+            Child(str(r.get("type")), str(r.get("name")), _tag_ownership(r, ctx.deployment))
+            for r in listed
+            if _contained(str(r.get("type") or ""))
+        ]
 
     def outputs(self, observed: Document) -> Outputs:
         return {"id": observed.get("id"), "name": self.rg}
@@ -89,11 +79,11 @@ class NsgStep(ArmStep):
         self.config, self.subnet, self.rg = config, subnet, names.network_rg(config)
         self.name = names.nsg(config, subnet.name)
         super().__init__(
-            f"p1/nsg/{subnet.name}",
+            ids.nsg(subnet.name),
             phase=PHASE,
             title=f"NSG {self.name}",
             resource_id=self.name,
-            depends_on=(f"p1/resource-group/{self.rg}",),
+            depends_on=(ids.resource_group(PHASE, self.rg),),
         )
 
     def operations(self, ctx: StepContext) -> Any:
@@ -123,11 +113,11 @@ class VnetStep(ArmStep):
     def __init__(self, config: Deployment) -> None:
         self.config, self.rg, self.name = config, names.network_rg(config), names.vnet(config)
         super().__init__(
-            "p1/vnet",
+            ids.VNET,
             phase=PHASE,
             title=f"VNet {self.name}",
             resource_id=self.name,
-            depends_on=(f"p1/resource-group/{self.rg}",),
+            depends_on=(ids.resource_group(PHASE, self.rg),),
         )
 
     def operations(self, ctx: StepContext) -> Any:
@@ -146,6 +136,17 @@ class VnetStep(ArmStep):
     def ignored_fields(self, ctx: StepContext) -> tuple[str, ...]:
         return ("properties.subnets",)  # each subnet is its own step
 
+    def children(self, ctx: StepContext, observed: Document) -> list[Child]:
+        """Subnets go with the VNet: ours are the ones the config declares (their steps delete them)."""
+        ours = {names.subnet(s.name).lower() for s in self.config.network.subnets}
+        subnets = ctx.services.azure.network().subnets
+        return [
+            Child("subnet", name, Ownership.OURS if name.lower() in ours else Ownership.FOREIGN)
+            for name in (
+                str(s.get("name")) for s in self._list(ctx, lambda: subnets.list(self.rg, self.name))
+            )
+        ]
+
 
 class SubnetStep(ArmStep):
     kind = "Microsoft.Network/virtualNetworks/subnets"
@@ -154,11 +155,11 @@ class SubnetStep(ArmStep):
         self.config, self.subnet, self.rg = config, subnet, names.network_rg(config)
         self.vnet, self.name = names.vnet(config), names.subnet(subnet.name)
         super().__init__(
-            f"p1/subnet/{subnet.name}",
+            ids.subnet(subnet.name),
             phase=PHASE,
             title=f"subnet {self.name}",
             resource_id=self.name,
-            depends_on=("p1/vnet", f"p1/nsg/{subnet.name}"),
+            depends_on=(ids.VNET, ids.nsg(subnet.name)),
         )
 
     def operations(self, ctx: StepContext) -> Any:
@@ -190,11 +191,11 @@ class DnsZoneStep(ArmStep):
     def __init__(self, config: Deployment) -> None:
         self.config, self.rg, self.name = config, names.network_rg(config), config.network.private_dns_zone
         super().__init__(
-            "p1/private-dns-zone",
+            ids.DNS_ZONE,
             phase=PHASE,
             title=f"private DNS zone {self.name}",
             resource_id=self.name,
-            depends_on=(f"p1/resource-group/{self.rg}",),
+            depends_on=(ids.resource_group(PHASE, self.rg),),
         )
 
     def operations(self, ctx: StepContext) -> Any:
@@ -206,6 +207,21 @@ class DnsZoneStep(ArmStep):
     def desired(self, ctx: StepContext) -> Document:
         return {"location": "global", "tags": deployment_tags(self.config, ctx.deployment)}
 
+    def children(self, ctx: StepContext, observed: Document) -> list[Child]:
+        """Record sets and VNet links go with the zone. The SOA record and records Azure registers for
+        VMs are the zone's own; our one link is deleted by its step; anything else is someone else's."""
+        dns = ctx.services.azure.privatedns()
+        records = self._list(ctx, lambda: dns.record_sets.list(self.rg, self.name))
+        links = self._list(ctx, lambda: dns.virtual_network_links.list(self.rg, self.name))
+        ours = names.dns_link(self.config).lower()
+        return [
+            *(Child("record set", _record_name(r), _record_ownership(r, ctx.deployment)) for r in records),
+            *(
+                Child("virtual network link", str(link.get("name")), _link_ownership(link, ours))
+                for link in links
+            ),
+        ]
+
 
 class DnsLinkStep(ArmStep):
     kind = "Microsoft.Network/privateDnsZones/virtualNetworkLinks"
@@ -214,11 +230,11 @@ class DnsLinkStep(ArmStep):
         self.config, self.rg = config, names.network_rg(config)
         self.zone, self.name = config.network.private_dns_zone, names.dns_link(config)
         super().__init__(
-            "p1/private-dns-link",
+            ids.DNS_LINK,
             phase=PHASE,
             title=f"DNS zone link {self.name}",
             resource_id=self.name,
-            depends_on=("p1/private-dns-zone", "p1/vnet"),
+            depends_on=(ids.DNS_ZONE, ids.VNET),
         )
 
     def operations(self, ctx: StepContext) -> Any:
@@ -236,6 +252,41 @@ class DnsLinkStep(ArmStep):
             "tags": deployment_tags(self.config, ctx.deployment),
             "properties": {"virtualNetwork": {"id": vnet_id}, "registrationEnabled": False},
         }
+
+
+def _contained(resource_type: str) -> bool:
+    """A top-level resource the group holds. Child types (`.../subnets`) belong to their container;
+    role assignments are extension resources, not contained (ARM's list does not return them)."""
+    return resource_type.count("/") == 1 and not resource_type.lower().startswith("microsoft.authorization/")
+
+
+def _tag_ownership(resource: Document, deployment: str) -> Ownership:
+    tags = resource.get("tags") or {}
+    ours = all(tags.get(k) == v for k, v in ownership_tags(deployment).items())
+    return Ownership.OURS if ours else Ownership.FOREIGN
+
+
+def _record_name(record: Document) -> str:
+    kind = str(record.get("type") or "").rsplit("/", 1)[-1]
+    return f"{kind} {record.get('name')}"
+
+
+def _record_ownership(record: Document, deployment: str) -> Ownership:
+    """SOA and auto-registered VM records are the zone's own; a record whose metadata carries this
+    deployment's ownership tags (record sets have no tags) is ours: its step (phase 3's clustermesh
+    A records) deletes it first; anything else is someone else's."""
+    kind = str(record.get("type") or "").rsplit("/", 1)[-1].upper()
+    props = record.get("properties") or {}
+    auto = bool(props.get("isAutoRegistered") or record.get("isAutoRegistered"))
+    if kind == "SOA" or auto:
+        return Ownership.SYSTEM
+    metadata = props.get("metadata") or record.get("metadata") or {}
+    ours = all(metadata.get(k) == v for k, v in ownership_tags(deployment).items())
+    return Ownership.OURS if ours else Ownership.FOREIGN
+
+
+def _link_ownership(link: Document, ours: str) -> Ownership:
+    return Ownership.OURS if str(link.get("name")).lower() == ours else Ownership.FOREIGN
 
 
 def phase1_steps(config: Deployment) -> list[ArmStep]:

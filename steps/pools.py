@@ -8,7 +8,7 @@ from orchestrator.config.model import Cluster, Deployment, SpotPool, SystemPool
 from orchestrator.engine.change import Change
 from orchestrator.engine.step import Document, Outputs
 from orchestrator.errors import CloudError
-from steps import names
+from steps import ids, names
 from steps.aks_shared import PHASE, refuse_if_stopped
 from steps.arm import ArmStep, to_rest
 from steps.network import sub_of
@@ -72,6 +72,7 @@ def _ephemeral_fits(vm_size: str, size_gb: int) -> bool:
 
 
 class PoolStep(ArmStep):
+    replace_needs_approval = True  # destroys every workload on it
     immutable = (
         "properties.vmSize",
         "properties.osDiskSizeGB",
@@ -87,11 +88,11 @@ class PoolStep(ArmStep):
         self.rg = names.clusters_rg(config)
         role = "system" if isinstance(pool, SystemPool) else "spot"
         super().__init__(
-            f"p2/pool/{cluster.name}/{pool.name}",
+            ids.pool(cluster.name, pool.name),
             phase=PHASE,
             title=f"{role} pool {pool.name} of {cluster.name}",
             resource_id=pool.name,
-            depends_on=(f"p2/cluster/{cluster.name}",),
+            depends_on=(ids.cluster(cluster.name),),
         )
         self.timeout_s = 30 * 60
         autoscaled = isinstance(pool, SpotPool) and pool.autoscale
@@ -109,6 +110,9 @@ class PoolStep(ArmStep):
 
     def key(self) -> tuple[str, ...]:
         return (self.rg, self.cluster.name, self.pool.name)
+
+    def exclusive_keys(self) -> tuple[str, ...]:
+        return (names.cluster_lock(self.rg, self.cluster.name),)  # pools share their cluster's turn
 
     def desired(self, ctx: StepContext) -> Document:
         return {"properties": pool_properties(self.config, self.cluster, self.pool, sub_of(ctx))}

@@ -13,7 +13,7 @@ from orchestrator.config.model import Cluster, Deployment
 from orchestrator.engine.change import Action, Change
 from orchestrator.engine.step import Document, Outputs, Step
 from orchestrator.errors import UsageError
-from steps import names
+from steps import ids, names
 from steps.arm import MappedPoller, begin
 from steps.clusters import ClusterStep
 
@@ -26,13 +26,16 @@ PowerState = Literal["Running", "Stopped"]
 class PowerStep(Step):
     def __init__(self, config: Deployment, cluster: Cluster, target: PowerState) -> None:
         verb = "stop" if target == "Stopped" else "start"
-        super().__init__(f"power/{cluster.name}", phase=0, title=f"{verb} {cluster.name}")
+        super().__init__(ids.power(cluster.name), phase=0, title=f"{verb} {cluster.name}")
         self.config, self.cluster, self.target, self.verb = config, cluster, target, verb
         self.cluster_step = ClusterStep(config, cluster)
         self.timeout_s = 30 * 60
 
     def observe(self, ctx: StepContext) -> Document | None:
         return self.cluster_step.observe(ctx)  # waits out an operation in flight
+
+    def exclusive_keys(self) -> tuple[str, ...]:
+        return self.cluster_step.exclusive_keys()
 
     def desired(self, ctx: StepContext) -> Document:
         return {"properties": {"powerState": {"code": self.target}}}

@@ -33,6 +33,12 @@ def _phase2(config: Any) -> list[Step]:
     return list(phase2_steps(config))
 
 
+def _phase3(config: Any) -> list[Step]:
+    from steps.phase3 import phase3_steps
+
+    return list(phase3_steps(config))
+
+
 def _preflight1(config: Any, services: Any) -> list[Problem]:
     from steps.preflight import phase1_preflight
 
@@ -45,12 +51,26 @@ def _preflight2(config: Any, services: Any) -> list[Problem]:
     return phase2_preflight(config, services)
 
 
-BUILDERS: dict[int, tuple[StepBuilder, Preflight]] = {1: (_phase1, _preflight1), 2: (_phase2, _preflight2)}
+def _preflight3(config: Any, services: Any) -> list[Problem]:
+    from steps.phase3.preflight import phase3_preflight
+
+    return phase3_preflight(config, services)
+
+
+BUILDERS: dict[int, tuple[StepBuilder, Preflight]] = {
+    1: (_phase1, _preflight1),
+    2: (_phase2, _preflight2),
+    3: (_phase3, _preflight3),
+}
+# Built (so the step graph is checked with every command) but not runnable yet: phase 3 becomes
+# available when its end-to-end test (tests/e2e/test_phase3.py) passes on the local cloud's model charts.
+UNFINISHED: frozenset[int] = frozenset({3})
 
 
 def default_registry() -> PhaseRegistry:
     phases = []
     for number, name in enumerate(PHASE_NAMES, 1):
         build, preflight = BUILDERS.get(number, (no_steps, None))
-        phases.append(Phase(number, name, build, available=number in BUILDERS, preflight=preflight))
+        available = number in BUILDERS and number not in UNFINISHED
+        phases.append(Phase(number, name, build, available=available, preflight=preflight))
     return PhaseRegistry(phases)

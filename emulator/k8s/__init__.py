@@ -54,9 +54,24 @@ control loop runs after every write (no background threads). It is a simulation;
 * **Server-side apply:** per-manager field ownership in ``managedFields`` (FieldsV1), simplified: map
   keys and keyed list elements (containers/env/ports/volumes/... by merge key) are fields, other lists
   are atomic. Conflicts with Apply and Update managers; ``force`` takes ownership.
-* **Watch** returns the current objects (newer than ``resourceVersion``) as ADDED events and ends; an
-  empty watch answers after 0.5 s so a client that re-watches in a loop does not spin. No MODIFIED or
-  DELETED events: poll instead.
+* **Watch** streams ADDED/MODIFIED/DELETED events from a bounded revision log (``watch``):
+  ``resourceVersion`` absent or ``0`` sends the current objects first, ``N`` resumes after N, a
+  version the log no longer covers gets an ERROR event (410 Expired); ``timeoutSeconds``,
+  ``allowWatchBookmarks``, ``sendInitialEvents`` and selectors (an object that stops matching is
+  DELETED for the watcher) are honoured. Watches end when the cluster is closed or the server stops.
+* **Server-side printing** (``tables``): ``as=Table`` (v1, v1beta1) with kube-apiserver's columns for
+  built-in kinds and the CRD's ``additionalPrinterColumns``; ``as=PartialObjectMetadata[List]``.
+* **Custom resources** are pruned, defaulted and validated against their CRD's ``openAPIV3Schema``
+  (``crdschema``); ``fieldValidation=Strict|Warn`` applies to every write (``fieldvalidation``); 422
+  errors carry ``details.causes``. Writes that change nothing but ``managedFields`` keep the
+  resourceVersion. DaemonSet/StatefulSet ``updateStrategy`` is defaulted.
+* **Reviews** (``reviews``, ``rbac``): SelfSubjectAccessReview, SubjectAccessReview,
+  LocalSubjectAccessReview and SelfSubjectRulesReview answer from the stored RBAC objects plus the
+  bootstrap roles; SelfSubjectReview and TokenReview tell who a token is. Requests themselves are
+  not authorised. EndpointSlices (``discovery.k8s.io/v1``) follow Services with selectors.
+* **Persistence** (``store``, ``backing``, ``sqlstore``, ``host``): ``save_to(path)`` / ``open(path)``
+  keep a cluster in an SQLite file (WAL), one row per object; a commit writes only what the request
+  changed, processes sharing the file replay each other's changes.
 * Deletion is immediate, except that user finalizers (anything but ``kubernetes`` and
   ``kubernetes.io/...``) keep an object with ``deletionTimestamp`` until an update removes the last
   one. Namespace deletion removes its objects at once, finalizers or not (the response shows
@@ -65,10 +80,16 @@ control loop runs after every write (no background threads). It is a simulation;
 * ``inject_fault(status, count=..., method=..., path_contains=...)`` makes the next matching requests fail
   (429 with Retry-After, 5xx). Note that urllib3 under the kubernetes client retries a 429 that carries
   Retry-After by itself (up to 3 times).
-* Operators the emulator does not know (Argo CD, External Secrets, Velero, ...) can be modelled with
-  plug-in controllers: ``add_controller(name, fn)``, ``fn(ControllerContext)``; see ``extensions``.
-* Not served: admission webhooks, RBAC decisions, OpenAPI documents, CRD schema validation,
-  EndpointSlices, Leases, aggregated APIs (metrics.k8s.io), real watches, exec/attach/port-forward.
+* Operators the emulator does not know (Argo CD, External Secrets, Velero, ...) are modelled by
+  controller kinds registered by name (``controllerkinds``): ``enable_controller(kind, config)`` is
+  persisted with the cluster, so the kind runs again in every process that loads it. Plug-in
+  controllers (``add_controller(name, fn)``, ``fn(ControllerContext)``; see ``extensions``) are not.
+* **OpenAPI** v2 (JSON or gnostic protobuf) and v3 for the built-in kinds (Kubernetes' own definitions,
+  from the kubernetes-validate package) and every CRD (``openapi``); kubectl and helm validate against
+  them client-side. **Protobuf** request bodies of the kinds kubectl and helm write, and protobuf
+  responses when asked first and every field has a mapping (``wire``, ``negotiation``); 415 otherwise.
+* Not served: admission webhooks, RBAC enforcement of requests, CEL validation rules, CRD version
+  conversion, node heartbeat Leases, aggregated APIs (metrics.k8s.io), exec/attach/port-forward.
 """
 
 from .cluster import KubeCluster, KubeResponse

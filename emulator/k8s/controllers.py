@@ -6,7 +6,7 @@ import functools
 import logging
 from collections.abc import Callable, Sequence
 
-from .cilium import CiliumOperatorModel
+from .endpointslices import EndpointSliceController
 from .extensions import ControllerContext, PluginController
 from .kubelet import Kubelet
 from .objects import Objects
@@ -36,7 +36,7 @@ def reconcile(objects: Objects, pod_cidr: str, plugins: Sequence[PluginControlle
         lambda: TokenController(objects).run(),
         lambda: StatusWriters(objects).run(),
         lambda: ServiceController(objects).run(),
-        lambda: CiliumOperatorModel(objects).run(),
+        lambda: EndpointSliceController(objects).run(),
         lambda: QuotaStatusWriter(objects.store).run(),
     ]
     context = ControllerContext(objects)

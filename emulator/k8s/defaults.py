@@ -82,12 +82,33 @@ def _workload(obj: Obj) -> None:
     if obj["kind"] == "StatefulSet":
         spec.setdefault("podManagementPolicy", "OrderedReady")
         spec.setdefault("serviceName", "")
+        retention = spec.setdefault("persistentVolumeClaimRetentionPolicy", {})
+        retention.setdefault("whenDeleted", "Retain")
+        retention.setdefault("whenScaled", "Retain")
+    if obj["kind"] in ("DaemonSet", "StatefulSet"):
+        _update_strategy(obj)
     status = obj.setdefault("status", {})
     if obj["kind"] == "DaemonSet":
         for key in ("currentNumberScheduled", "desiredNumberScheduled", "numberMisscheduled", "numberReady"):
             status.setdefault(key, 0)
     else:
         status.setdefault("replicas", 0)
+
+
+def _update_strategy(obj: Obj) -> None:
+    """``spec.updateStrategy`` as the apiserver defaults it (``kubectl rollout status`` needs the type)."""
+    strategy = obj["spec"].setdefault("updateStrategy", {})
+    strategy.setdefault("type", "RollingUpdate")
+    if strategy["type"] != "RollingUpdate":
+        return
+    rolling = strategy.setdefault("rollingUpdate", {})
+    if obj["kind"] == "StatefulSet":
+        rolling.setdefault("partition", 0)
+        return
+    rolling.setdefault("maxUnavailable", 1)
+    rolling.setdefault("maxSurge", 0)
+    for field in ("maxUnavailable", "maxSurge"):
+        _int_or_percent(obj, f"spec.updateStrategy.rollingUpdate.{field}", rolling[field])
 
 
 _INT_OR_PERCENT = re.compile(r"^\d+%?$")

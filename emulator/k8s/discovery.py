@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import KubeError
-from .resources import VERBS, Registry, ResourceType
+from .resources import Registry, ResourceType
 
 
 def version_info(kubernetes_version: str) -> dict[str, Any]:
@@ -55,7 +55,7 @@ def _resource_entries(rt: ResourceType) -> list[dict[str, Any]]:
         "singularName": rt.singular,
         "namespaced": rt.namespaced,
         "kind": rt.kind,
-        "verbs": list(VERBS),
+        "verbs": list(rt.verbs),
     }
     if rt.short_names:
         main["shortNames"] = list(rt.short_names)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 _REASONS = {
@@ -64,8 +65,50 @@ def already_exists(resource: str, name: str, group: str = "") -> KubeError:
     )
 
 
+@dataclass(frozen=True)
+class Cause:
+    """One entry of a 422's ``details.causes``: what is wrong with which field."""
+
+    reason: str  # FieldValueInvalid, FieldValueRequired, FieldValueNotSupported, ...
+    message: str
+    field: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"reason": self.reason, "message": self.message, "field": self.field}
+
+
+_CAUSE_REASONS = (
+    ("Required value", "FieldValueRequired"),
+    ("Unsupported value", "FieldValueNotSupported"),
+    ("Forbidden", "FieldValueForbidden"),
+    ("Too long", "FieldValueTooLong"),
+    ("Too many", "FieldValueTooMany"),
+    ("Duplicate value", "FieldValueDuplicate"),
+)
+
+
+def _cause(text: str) -> Cause:
+    """``"spec.x: Invalid value: ..."`` -> a cause naming ``spec.x``."""
+    where, sep, rest = text.partition(": ")
+    if not sep or " " in where:
+        return Cause("FieldValueInvalid", text, "")
+    reason = next((r for prefix, r in _CAUSE_REASONS if rest.startswith(prefix)), "FieldValueInvalid")
+    return Cause(reason, rest, where)
+
+
+def invalid_causes(qualified_kind: str, name: str, causes: list[Cause]) -> KubeError:
+    """422 Invalid listing every problem (``[a, b]`` when there are several, as the apiserver does)."""
+    texts = [f"{c.field}: {c.message}" if c.field else c.message for c in causes]
+    listed = texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]"
+    kind, _, group = qualified_kind.partition(".")
+    details = {"name": name, "group": group, "kind": kind, "causes": [c.as_json() for c in causes]}
+    return KubeError(422, f'{qualified_kind} "{name}" is invalid: {listed}', "Invalid", details)
+
+
 def invalid(kind: str, name: str, message: str) -> KubeError:
-    return KubeError(422, f'{kind} "{name}" is invalid: {message}', "Invalid", {"name": name, "kind": kind})
+    causes = [_cause(part).as_json() for part in message.split("; ")]
+    details = {"name": name, "kind": kind, "causes": causes}
+    return KubeError(422, f'{kind} "{name}" is invalid: {message}', "Invalid", details)
 
 
 def bad_request(message: str) -> KubeError:

@@ -2,17 +2,19 @@
 
 Example: a modelled External Secrets operator that copies a Key Vault secret of the ARM emulator into the
 target Secret and sets ``ExternalSecret.status``. Plug-ins run inside the control loop after the
-built-in stages, under the cluster lock; they are not persisted (register them again after
-``KubeCluster.from_json``). They must only write when something changed, or the loop never settles.
+built-in stages, under the cluster lock. Added with ``add_controller`` they are not persisted (register
+them again after a reload); a registered controller kind (``controllerkinds``, ``enable_controller``)
+is. They must only write when something changed, or the loop never settles.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .errors import KubeError
+from .events import record
 from .objects import Objects
 from .resources import ResourceType
 
@@ -35,8 +37,36 @@ class ControllerContext:
     def now(self) -> str:
         return self._objects.store.now()
 
-    def list(self, api_version: str, kind: str, namespace: str | None = None) -> list[Obj]:
-        return [copy.deepcopy(o) for o in self._objects.list(self._type(api_version, kind), namespace)]
+    @property
+    def pod_cidr(self) -> str:
+        """The pod CIDR AKS was given for this cluster (``networkProfile.podCidr``)."""
+        return self._objects.network.pod_cidr
+
+    def record(self, obj: Obj, reason: str, message: str, *, component: str, warning: bool = False) -> None:
+        """Record an Event about ``obj`` once (a second call with the same reason and message does nothing,
+        so a controller that runs after every write still lets the loop settle)."""
+        meta = obj["metadata"]
+        for event in self._objects.store.items("events", meta.get("namespace") or "default"):
+            involved = event.get("involvedObject") or {}
+            same = (involved.get("uid"), event.get("reason"), event.get("message")) == (meta.get("uid"), reason, message)
+            if same:
+                return
+        record(self._objects.store, obj, reason, message, component=component, warning=warning)
+
+    def list(
+        self,
+        api_version: str,
+        kind: str,
+        namespace: str | None = None,
+        labels: Mapping[str, str] | None = None,
+    ) -> list[Obj]:
+        """Copies of the objects (of one namespace; with all of ``labels``)."""
+        wanted = dict(labels or {})
+        return [
+            copy.deepcopy(o)
+            for o in self._objects.list(self._type(api_version, kind), namespace)
+            if wanted.items() <= (o["metadata"].get("labels") or {}).items()
+        ]
 
     def get(self, api_version: str, kind: str, namespace: str, name: str) -> Obj | None:
         found = self._objects.find(self._type(api_version, kind), namespace, name)

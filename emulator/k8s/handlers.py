@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
-from . import discovery
+from . import discovery, openapi, views, watch
 from .disruption import evict
 from .errors import KubeError, bad_request
+from .fieldvalidation import FieldChecks
+from .identity import UserInfo
+from .negotiation import decode_body
 from .objects import APPLY, Objects
 from .patching import json_patch, merge_patch
-from .resources import ResourceType
+from .resources import CREATE_ONLY, ResourceType
+from .reviews import Identify, review
 from .selectors import fields_match, matches, parse_field_selector, parse_label_selector
 from .store import Obj
 from .tokens import token_request
@@ -30,6 +31,8 @@ class Request:
     query: Mapping[str, list[str]]
     headers: Mapping[str, str]
     body: bytes
+    user: UserInfo | None = None  # who the bearer token authenticates
+    warnings: list[str] = field(default_factory=list)  # sent back as Warning headers
 
     def arg(self, name: str) -> str | None:
         values = self.query.get(name)
@@ -51,14 +54,11 @@ class Request:
         return agent.split("/")[0] if agent else "unknown"
 
     def json(self) -> Any:
-        if not self.body.strip():
-            return None
-        try:
-            if self.content_type == APPLY or "yaml" in self.content_type:
-                return yaml.safe_load(self.body)
-            return json.loads(self.body)
-        except (ValueError, yaml.YAMLError) as exc:
-            raise bad_request(f"unable to decode the request body: {exc}") from exc
+        """The body as a JSON value, whatever its Content-Type (JSON, YAML or protobuf)."""
+        return decode_body(self.content_type, self.body)
+
+    def field_checks(self) -> FieldChecks:
+        return FieldChecks.of(self.arg("fieldValidation"), self.body, self.content_type)
 
 
 @dataclass
@@ -74,9 +74,10 @@ Reply = tuple[int, Any]
 
 
 class Router:
-    def __init__(self, objects: Objects, kubernetes_version: str) -> None:
+    def __init__(self, objects: Objects, kubernetes_version: str, identify: Identify | None = None) -> None:
         self.objects = objects
         self.kubernetes_version = kubernetes_version
+        self.identify: Identify = identify or (lambda _token: None)
 
     def dispatch(self, req: Request) -> Reply:
         parts = [p for p in req.path.split("/") if p]
@@ -85,6 +86,9 @@ class Router:
             return 200, "ok"
         if parts == ["version"]:
             return 200, discovery.version_info(self.kubernetes_version)
+        if parts[:1] == ["openapi"]:
+            inputs = openapi.inputs_of(self.objects, self.kubernetes_version)
+            return openapi.serve(parts[1:], req.header, req.arg("hash"), inputs)
         if parts == ["api"]:
             return 200, discovery.api_versions()
         if parts == ["apis"]:
@@ -120,6 +124,9 @@ class Router:
 
     def _handle(self, req: Request, route: Route) -> Reply:
         rt = route.rt
+        if rt.verbs == CREATE_ONLY:
+            body = req.json()
+            return review(req.method, rt, route.namespace, body, req.user, self.objects.store, self.identify)
         if rt.namespaced and route.name is not None and route.namespace is None:
             raise KubeError(404, "the server could not find the requested resource", "NotFound")
         if route.subresource is not None and rt.subresource(route.subresource) is None:
@@ -141,10 +148,22 @@ class Router:
     def _collection(self, req: Request, route: Route) -> Reply:
         rt, ns = route.rt, route.namespace or ""
         if req.method in READ_METHODS:
+            if watch.requested(req.arg):
+                accept = req.header("Accept")
+                return 200, views.watch_plan(
+                    self.objects, rt, route.version, route.namespace, req.arg, accept
+                )
             listed = self._list(req, route)
-            if (req.arg("watch") or "").lower() in ("true", "1"):
-                return 200, _watch_events(listed["items"], req.arg("resourceVersion"))
-            return 200, listed
+            table = views.rendered(
+                self.objects,
+                rt,
+                route.version,
+                req.arg,
+                req.header("Accept"),
+                listed["items"],
+                listed["metadata"],
+            )
+            return 200, listed if table is None else table
         if req.method == "POST":
             if rt.namespaced and route.namespace is None:
                 raise KubeError(
@@ -153,7 +172,9 @@ class Router:
             body = req.json()
             if isinstance(body, dict) and rt.subresource("status") is not None:
                 body.pop("status", None)  # server-owned: reset on create, as the apiserver does
-            created = self.objects.create(rt, ns, body, req.manager(), route.version)
+            checks = req.field_checks()
+            created = self.objects.create(rt, ns, body, req.manager(), route.version, checks=checks)
+            req.warnings.extend(checks.warnings)
             return 201, self._out(created, route)
         if req.method == "DELETE":
             listed = self._list(req, route)
@@ -192,17 +213,33 @@ class Router:
         if sub == "log":
             return 200, "(emulated cluster: no container logs)\n"
         if req.method in READ_METHODS:
-            return 200, self._out(self.objects.get(rt, ns, name), route)
-        if req.method == "PUT":
-            return 200, self._out(
-                self.objects.replace(rt, ns, name, req.json(), manager=req.manager(), subresource=sub), route
+            found = self._out(self.objects.get(rt, ns, name), route)
+            table = views.rendered(
+                self.objects, rt, route.version, req.arg, req.header("Accept"), [found], {}
             )
+            return 200, found if table is None else table
+        checks = req.field_checks() if req.method in ("PUT", "PATCH") else None
+        if req.method == "PUT":
+            replaced = self.objects.replace(
+                rt, ns, name, req.json(), manager=req.manager(), subresource=sub, checks=checks
+            )
+            req.warnings.extend(checks.warnings if checks else [])
+            return 200, self._out(replaced, route)
         if req.method == "PATCH":
             force = (req.arg("force") or "").lower() == "true"
             manager = req.arg("fieldManager") if req.content_type == APPLY else req.manager()
             obj, created = self.objects.patch(
-                rt, ns, name, req.content_type, req.json(), manager=manager, force=force, subresource=sub
+                rt,
+                ns,
+                name,
+                req.content_type,
+                req.json(),
+                manager=manager,
+                force=force,
+                subresource=sub,
+                checks=checks,
             )
+            req.warnings.extend(checks.warnings if checks else [])
             return (201 if created else 200), self._out(obj, route)
         if req.method == "DELETE":
             return 200, self._out(self.objects.delete(rt, ns, name, self._propagation(req)), route)
@@ -238,25 +275,6 @@ class Router:
         out["apiVersion"] = route.rt.api_version(route.version)
         out["kind"] = route.rt.kind
         return out
-
-
-@dataclass(frozen=True)
-class Stream:
-    """A non-JSON-document body (watch event stream)."""
-
-    content_type: str
-    data: bytes
-
-
-def _watch_events(items: list[Obj], since: str | None) -> Stream:
-    """A finite watch: ADDED events for the objects newer than ``since``, then the stream ends."""
-    floor = int(since) if since and since.isdigit() else 0
-    lines = [
-        json.dumps({"type": "ADDED", "object": item}) + "\n"
-        for item in items
-        if int(item["metadata"].get("resourceVersion", 0)) > floor
-    ]
-    return Stream("application/json;stream=watch", "".join(lines).encode())
 
 
 def _number(value: str | None, name: str) -> int:

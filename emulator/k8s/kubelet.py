@@ -24,6 +24,12 @@ from .volumes import claimed_volumes
 
 CNI_ANNOTATION = "emulator.orchestrate.io/cni"
 SCHEDULER = "default-scheduler"
+# Set by modelled software on a pod (never by the product): the container exits at start with this reason
+CRASH = "emulator.orchestrate.io/crash-reason"
+# A Job annotated PROBE runs until a model sets EXIT_CODE (and TERMINATION) on its pod (see probe.py)
+PROBE = "mesh.orchestrate.io/probe"
+EXIT_CODE = "emulator.orchestrate.io/exit-code"
+TERMINATION = "emulator.orchestrate.io/termination-message"
 
 
 def is_cni_daemonset(ds: Obj) -> bool:
@@ -72,7 +78,9 @@ class Kubelet:
                 )
 
     def _node_readiness(self, nodes: dict[str, Obj], pods: list[Obj], cni_uids: set[str]) -> None:
-        with_cni = {p["spec"].get("nodeName") for p in pods if self._is_cni_pod(p, cni_uids)}
+        with_cni = {
+            p["spec"].get("nodeName") for p in pods if self._is_cni_pod(p, cni_uids) and not _annotation(p, CRASH)
+        }
         now = self.store.now()
         for name, node in nodes.items():
             updated = copy.deepcopy(node)
@@ -146,12 +154,25 @@ class Kubelet:
         if network:
             self._assign_ip(updated, status["hostIP"])
         started = network or phase == "Running"  # a running pod keeps running when its node loses the CNI
-        job = _controller_kind(pod) == "Job"
-        status["phase"] = ("Succeeded" if job else "Running") if started else "Pending"
-        status["containerStatuses"] = _container_statuses(pod, status["phase"], network, now)
-        status["conditions"] = _pod_conditions(status.get("conditions") or [], status["phase"], network, now)
+        status["phase"] = self._phase(pod) if started else "Pending"
+        crashing = bool(_annotation(pod, CRASH))
+        status["containerStatuses"] = _container_statuses(pod, status["phase"], network and not crashing, now)
+        status["conditions"] = _pod_conditions(
+            status.get("conditions") or [], status["phase"], network and not crashing, now
+        )
         if updated != pod:
             self.store.update("pods", updated)
+
+    def _phase(self, pod: Obj) -> str:
+        """A started pod's phase: Job pods end (a probe's when a model gave its exit code)."""
+        if _controller_kind(pod) != "Job":
+            return "Running"
+        code = _annotation(pod, EXIT_CODE)
+        if code is None:
+            ref = next(r for r in pod["metadata"]["ownerReferences"] if r.get("controller"))
+            job = self.store.get("jobs.batch", pod["metadata"]["namespace"], ref["name"]) or {}
+            return "Running" if _annotation(job, PROBE) else "Succeeded"
+        return "Succeeded" if code == "0" else "Failed"
 
     def _assign_ip(self, pod: Obj, host_ip: str) -> None:
         status = pod["status"]
@@ -161,6 +182,11 @@ class Kubelet:
             used = [p["status"].get("podIP", "") for p in self.store.items("pods")]
             status["podIP"] = allocate(self.pod_cidr, used)
         status["podIPs"] = [{"ip": status["podIP"]}]
+
+
+def _annotation(obj: Obj, key: str) -> str | None:
+    value = (obj.get("metadata", {}).get("annotations") or {}).get(key)
+    return str(value) if value is not None else None
 
 
 def _node_ip(node: Obj) -> str:
@@ -191,13 +217,18 @@ def _container_statuses(pod: Obj, phase: str, network: bool, now: str) -> list[d
         if phase == "Running":
             started = ((previous or {}).get("state") or {}).get("running", {}).get("startedAt", now)
             state: Obj = {"running": {"startedAt": started}}
-        elif phase == "Succeeded":
-            state = {
-                "terminated": {"exitCode": 0, "reason": "Completed", "startedAt": now, "finishedAt": now}
-            }
+        elif phase in ("Succeeded", "Failed"):
+            state = {"terminated": _terminated(pod, now)}
         else:
             state = {"waiting": {"reason": "ContainerCreating"}}
         image = container.get("image", "")
+        crash = _annotation(pod, CRASH) if phase == "Running" else None
+        last: Obj = {}
+        if crash:
+            state = {"waiting": {"reason": "CrashLoopBackOff", "message": crash}}
+            before = ((previous or {}).get("lastState") or {}).get("terminated") or {}
+            at = before.get("finishedAt", now) if before.get("message") == crash else now
+            last = {"terminated": {"exitCode": 1, "reason": "Error", "message": crash, "finishedAt": at}}
         out.append(
             {
                 "name": container["name"],
@@ -207,10 +238,22 @@ def _container_statuses(pod: Obj, phase: str, network: bool, now: str) -> list[d
                 if phase != "Pending"
                 else None,
                 "ready": phase == "Running" and network,
-                "started": phase == "Running",
-                "restartCount": 0,
+                "started": phase == "Running" and not crash,
+                "restartCount": 5 if crash else 0,
                 "state": state,
-                "lastState": {},
+                "lastState": last,
             }
         )
     return [{k: v for k, v in c.items() if v is not None} for c in out]
+
+
+def _terminated(pod: Obj, now: str) -> Obj:
+    code = int(_annotation(pod, EXIT_CODE) or 0)
+    state: Obj = {
+        "exitCode": code,
+        "reason": "Completed" if code == 0 else "Error",
+        "startedAt": now,
+        "finishedAt": now,
+    }
+    message = _annotation(pod, TERMINATION)
+    return {**state, "message": message} if message else state

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import fieldmanager
+from .crdschema import admit_custom
 from .defaults import admit, check_immutable, validate_name
 from .errors import KubeError, already_exists, bad_request, not_found
+from .fieldvalidation import FieldChecks, unknown_builtin_fields
 from .network import NODE_CIDR, allocate
 from .patching import json_patch, merge_patch, strategic_merge
 from .podsecurity import check_pod
@@ -53,15 +55,14 @@ class Objects:
         self.store = store
         self.network = network
         self._registry: Registry | None = None
-        self._fingerprint: tuple[str, ...] = ()
+        self._fingerprint = -1
 
     # -- registry -------------------------------------------------------------------------------
     def registry(self) -> Registry:
         """Built-in types plus those of the stored CRDs (rebuilt when a CRD changes)."""
-        crds = self.store.items(CRD_KEY)
-        fingerprint = tuple(c["metadata"]["resourceVersion"] for c in crds)
+        fingerprint = self.store.bucket_version(CRD_KEY)
         if self._registry is None or fingerprint != self._fingerprint:
-            self._registry = Registry(crds)
+            self._registry = Registry(self.store.items(CRD_KEY))
             self._fingerprint = fingerprint
         return self._registry
 
@@ -116,8 +117,27 @@ class Objects:
             meta.pop(server_field, None)
         return obj
 
+    def _validate(self, rt: ResourceType, obj: Obj, checks: FieldChecks | None) -> None:
+        """Built-in kinds against the client's models, custom resources against their CRD's schema."""
+        if rt in BUILTIN:
+            validate(obj, builtin=True)
+            unknown = unknown_builtin_fields(obj) if checks is not None and checks.mode != "Ignore" else []
+        else:
+            crd = self.store.get(CRD_KEY, "", rt.storage_key)
+            version = str(obj.get("apiVersion", "")).rpartition("/")[2]
+            unknown = admit_custom(obj, crd, version, rt.kind, rt.group)
+        if checks is not None:
+            checks.report(rt.kind, str(obj.get("apiVersion", "")), unknown)
+
     def create(
-        self, rt: ResourceType, ns: str, body: Any, manager: str | None, version: str | None = None
+        self,
+        rt: ResourceType,
+        ns: str,
+        body: Any,
+        manager: str | None,
+        version: str | None = None,
+        *,
+        checks: FieldChecks | None = None,
     ) -> Obj:
         obj = self._normalise(rt, ns, body, version)
         meta = obj["metadata"]
@@ -130,7 +150,7 @@ class Objects:
         if not generate and self.find(rt, ns, meta["name"]) is not None:
             raise already_exists(rt.plural, meta["name"], rt.group)
         meta.pop("resourceVersion", None)
-        validate(obj, builtin=rt in BUILTIN)
+        self._validate(rt, obj, checks)
         admit(obj)
         if rt.kind == "Pod":
             check_pod(obj, self.store.get("namespaces", "", ns))
@@ -201,6 +221,7 @@ class Objects:
         *,
         subresource: str | None = None,
         old: Obj | None = None,
+        checks: FieldChecks | None = None,
     ) -> Obj:
         """Write a full new version of an existing object (resourceVersion precondition enforced)."""
         meta = obj["metadata"]
@@ -229,7 +250,7 @@ class Objects:
             for field in ("clusterIP", "clusterIPs"):
                 if field in current.get("spec", {}):
                     obj["spec"].setdefault(field, current["spec"][field])
-        validate(obj, builtin=rt in BUILTIN)
+        self._validate(rt, obj, checks)
         admit(obj)
         check_immutable(current, obj)
         self._allocate(rt, obj)
@@ -242,7 +263,15 @@ class Objects:
         return stored
 
     def replace(
-        self, rt: ResourceType, ns: str, name: str, body: Any, *, manager: str | None, subresource: str | None
+        self,
+        rt: ResourceType,
+        ns: str,
+        name: str,
+        body: Any,
+        *,
+        manager: str | None,
+        subresource: str | None,
+        checks: FieldChecks | None = None,
     ) -> Obj:
         obj = self._normalise(rt, ns, body, None)
         if obj["metadata"].get("name") != name:
@@ -251,7 +280,7 @@ class Objects:
         if not obj["metadata"].get("resourceVersion"):
             obj["metadata"].pop("resourceVersion", None)
         obj["metadata"].setdefault("managedFields", current["metadata"].get("managedFields", []))
-        return self.update(rt, obj, manager, subresource=subresource, old=current)
+        return self.update(rt, obj, manager, subresource=subresource, old=current, checks=checks)
 
     def patch(
         self,
@@ -264,11 +293,12 @@ class Objects:
         manager: str | None,
         force: bool,
         subresource: str | None = None,
+        checks: FieldChecks | None = None,
     ) -> tuple[Obj, bool]:
         """Apply a patch; returns (object, created)."""
         current = self.find(rt, ns, name)
         if content_type == APPLY:
-            return self._apply(rt, ns, name, current, body, manager=manager, force=force)
+            return self._apply(rt, ns, name, current, body, manager=manager, force=force, checks=checks)
         if current is None:
             raise not_found(rt.plural, name, rt.group)
         if content_type == MERGE:
@@ -281,7 +311,10 @@ class Objects:
             raise KubeError(415, f"unsupported patch content type {content_type!r}", "UnsupportedMediaType")
         patched = self._normalise(rt, ns, patched, None)
         patched["metadata"]["name"] = name
-        return self.update(rt, patched, manager or "unknown", subresource=subresource, old=current), False
+        updated = self.update(
+            rt, patched, manager or "unknown", subresource=subresource, old=current, checks=checks
+        )
+        return updated, False
 
     def _apply(
         self,
@@ -293,6 +326,7 @@ class Objects:
         *,
         manager: str | None,
         force: bool,
+        checks: FieldChecks | None = None,
     ) -> tuple[Obj, bool]:
         if not manager:
             raise bad_request("PATCH with apply requires a fieldManager (fieldManager query parameter)")
@@ -307,13 +341,14 @@ class Objects:
             merged = {**config, **merged, "metadata": {**config["metadata"], **merged["metadata"]}}
             if rt.subresource("status") is not None:
                 merged.pop("status", None)
-            return self.create(rt, ns, merged, None), True  # merged carries the applier's managedFields
+            created = self.create(rt, ns, merged, None, checks=checks)  # merged carries managedFields
+            return created, True
         merged = fieldmanager.apply(current, config, manager, force)
         merged = self._normalise(rt, ns, merged, None)
         merged["metadata"]["resourceVersion"] = (
             config["metadata"].get("resourceVersion") or current["metadata"]["resourceVersion"]
         )
-        return self.update(rt, merged, None, old=current), False
+        return self.update(rt, merged, None, old=current, checks=checks), False
 
     # -- deletes --------------------------------------------------------------------------------
     def delete(self, rt: ResourceType, ns: str, name: str, propagation: str = "Background") -> Obj:
@@ -340,7 +375,7 @@ class Objects:
         if rt.kind == "Namespace":
             self._empty_namespace(meta["name"])
         if rt.kind == "CustomResourceDefinition":
-            self.store.objects.pop(f"{obj['spec']['names']['plural']}.{obj['spec']['group']}", None)
+            self.store.drop_bucket(f"{obj['spec']['names']['plural']}.{obj['spec']['group']}")
         removed = self.store.remove(
             rt.storage_key, meta.get("namespace", "") if rt.namespaced else "", meta["name"]
         )
@@ -356,9 +391,7 @@ class Objects:
         pending = [uid]
         while pending:
             owner = pending.pop()
-            for key, obj in list(self.store.all_items()):
-                refs = obj["metadata"].get("ownerReferences") or []
-                if any(r.get("uid") == owner for r in refs):
-                    meta = obj["metadata"]
-                    if self.store.remove(key, meta.get("namespace", ""), meta["name"]) is not None:
-                        pending.append(meta["uid"])
+            for key, obj in self.store.dependents(owner):
+                meta = obj["metadata"]
+                if self.store.remove(key, meta.get("namespace", ""), meta["name"]) is not None:
+                    pending.append(meta["uid"])

@@ -29,6 +29,7 @@ class ResourceType:
     subresources: tuple[SubResource, ...] = ()
     short_names: tuple[str, ...] = ()
     categories: tuple[str, ...] = field(default=())
+    verbs: tuple[str, ...] = VERBS
 
     @property
     def storage_key(self) -> str:
@@ -58,8 +59,25 @@ def _rt(
     subs: Iterable[SubResource] = (),
     *,
     short: Iterable[str] = (),
+    categories: Iterable[str] = (),
+    verbs: tuple[str, ...] = VERBS,
 ) -> ResourceType:
-    return ResourceType(group, ("v1",), plural, kind.lower(), kind, namespaced, tuple(subs), tuple(short))
+    return ResourceType(
+        group,
+        ("v1",),
+        plural,
+        kind.lower(),
+        kind,
+        namespaced,
+        tuple(subs),
+        tuple(short),
+        tuple(categories),
+        verbs,
+    )
+
+
+ALL = ("all",)  # the category `kubectl get all` lists
+CREATE_ONLY = ("create",)  # virtual resources: reviews
 
 
 BUILTIN: tuple[ResourceType, ...] = (
@@ -75,8 +93,9 @@ BUILTIN: tuple[ResourceType, ...] = (
             SubResource("log", "Pod", ("get",)),
         ],
         short=["po"],
+        categories=ALL,
     ),
-    _rt("", "services", "Service", True, [_status("Service")], short=["svc"]),
+    _rt("", "services", "Service", True, [_status("Service")], short=["svc"], categories=ALL),
     _rt("", "configmaps", "ConfigMap", True, short=["cm"]),
     _rt("", "secrets", "Secret", True),
     _rt(
@@ -94,10 +113,34 @@ BUILTIN: tuple[ResourceType, ...] = (
     _rt("", "endpoints", "Endpoints", True, short=["ep"]),
     _rt("", "limitranges", "LimitRange", True, short=["limits"]),
     _rt("", "resourcequotas", "ResourceQuota", True, [_status("ResourceQuota")], short=["quota"]),
-    _rt("apps", "deployments", "Deployment", True, [_status("Deployment"), _scale()], short=["deploy"]),
-    _rt("apps", "daemonsets", "DaemonSet", True, [_status("DaemonSet")], short=["ds"]),
-    _rt("apps", "statefulsets", "StatefulSet", True, [_status("StatefulSet"), _scale()], short=["sts"]),
-    _rt("apps", "replicasets", "ReplicaSet", True, [_status("ReplicaSet"), _scale()], short=["rs"]),
+    _rt(
+        "apps",
+        "deployments",
+        "Deployment",
+        True,
+        [_status("Deployment"), _scale()],
+        short=["deploy"],
+        categories=ALL,
+    ),
+    _rt("apps", "daemonsets", "DaemonSet", True, [_status("DaemonSet")], short=["ds"], categories=ALL),
+    _rt(
+        "apps",
+        "statefulsets",
+        "StatefulSet",
+        True,
+        [_status("StatefulSet"), _scale()],
+        short=["sts"],
+        categories=ALL,
+    ),
+    _rt(
+        "apps",
+        "replicasets",
+        "ReplicaSet",
+        True,
+        [_status("ReplicaSet"), _scale()],
+        short=["rs"],
+        categories=ALL,
+    ),
     _rt("apps", "controllerrevisions", "ControllerRevision", True),
     _rt(
         "policy",
@@ -112,8 +155,29 @@ BUILTIN: tuple[ResourceType, ...] = (
     _rt("rbac.authorization.k8s.io", "clusterroles", "ClusterRole", False),
     _rt("rbac.authorization.k8s.io", "clusterrolebindings", "ClusterRoleBinding", False),
     _rt("storage.k8s.io", "storageclasses", "StorageClass", False, short=["sc"]),
-    _rt("batch", "jobs", "Job", True, [_status("Job")]),
-    _rt("batch", "cronjobs", "CronJob", True, [_status("CronJob")], short=["cj"]),
+    _rt("batch", "jobs", "Job", True, [_status("Job")], categories=ALL),
+    _rt("batch", "cronjobs", "CronJob", True, [_status("CronJob")], short=["cj"], categories=ALL),
+    _rt("discovery.k8s.io", "endpointslices", "EndpointSlice", True),
+    _rt(
+        "authorization.k8s.io",
+        "selfsubjectaccessreviews",
+        "SelfSubjectAccessReview",
+        False,
+        verbs=CREATE_ONLY,
+    ),
+    _rt(
+        "authorization.k8s.io", "selfsubjectrulesreviews", "SelfSubjectRulesReview", False, verbs=CREATE_ONLY
+    ),
+    _rt("authorization.k8s.io", "subjectaccessreviews", "SubjectAccessReview", False, verbs=CREATE_ONLY),
+    _rt(
+        "authorization.k8s.io",
+        "localsubjectaccessreviews",
+        "LocalSubjectAccessReview",
+        True,
+        verbs=CREATE_ONLY,
+    ),
+    _rt("authentication.k8s.io", "selfsubjectreviews", "SelfSubjectReview", False, verbs=CREATE_ONLY),
+    _rt("authentication.k8s.io", "tokenreviews", "TokenReview", False, verbs=CREATE_ONLY),
     _rt("networking.k8s.io", "networkpolicies", "NetworkPolicy", True, short=["netpol"]),
     _rt("networking.k8s.io", "ingresses", "Ingress", True, [_status("Ingress")], short=["ing"]),
     _rt("networking.k8s.io", "ingressclasses", "IngressClass", False),

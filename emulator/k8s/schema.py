@@ -25,6 +25,11 @@ def _model(kind: str) -> type[pydantic.BaseModel] | None:
     return found if isinstance(found, type) and issubclass(found, pydantic.BaseModel) else None
 
 
+def model_for(kind: str) -> type[pydantic.BaseModel] | None:
+    """The client's model class of a built-in kind (None for kinds it has none for)."""
+    return _model(kind)
+
+
 def _where(loc: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in loc)
 

@@ -12,6 +12,16 @@ from .workloads import active
 
 AZURE_LB_IP = "service.beta.kubernetes.io/azure-load-balancer-ipv4"
 AZURE_LB_INTERNAL = "service.beta.kubernetes.io/azure-load-balancer-internal"
+# internal LBs in a named subnet are the Azure cloud-provider model's (azurelb.py), not this controller's
+AZURE_LB_SUBNET = "service.beta.kubernetes.io/azure-load-balancer-internal-subnet"
+
+
+def requested_ip(svc: Obj) -> str | None:
+    return _requested_ip(svc)
+
+
+def _in_named_subnet(svc: Obj) -> bool:
+    return _internal(svc) and bool((svc["metadata"].get("annotations") or {}).get(AZURE_LB_SUBNET))
 
 
 def _requested_ip(svc: Obj) -> str | None:
@@ -56,7 +66,9 @@ class ServiceController:
         ]
         for svc in services:
             status = copy.deepcopy(svc.get("status") or {})
-            if svc["spec"].get("type") == "LoadBalancer":
+            if svc["spec"].get("type") == "LoadBalancer" and _in_named_subnet(svc):
+                pass  # the Azure cloud-provider model allocates it (or leaves it pending)
+            elif svc["spec"].get("type") == "LoadBalancer":
                 wanted = _requested_ip(svc)
                 current = [i.get("ip") for i in status.get("loadBalancer", {}).get("ingress") or []]
                 if (wanted and current != [wanted]) or not current:
@@ -104,7 +116,7 @@ class ServiceController:
                 self.store.remove("endpoints", meta["namespace"], meta["name"])
 
 
-def _target_port(port: Obj, pod: Obj) -> int | None:
+def target_port(port: Obj, pod: Obj) -> int | None:
     target = port.get("targetPort", port.get("port"))
     if isinstance(target, int):
         return target
@@ -143,7 +155,7 @@ def endpoint_subsets(svc: Obj, pods: list[Obj]) -> list[Obj]:
     ]
     ports = []
     for port in svc["spec"].get("ports") or []:
-        number = _target_port(port, ready[0])
+        number = target_port(port, ready[0])
         if number is not None:
             entry = {"port": number, "protocol": port.get("protocol", "TCP")}
             ports.append({**entry, "name": port["name"]} if port.get("name") else entry)

@@ -10,7 +10,15 @@ from .conditions import condition_true, set_condition
 from .disruption import compute_status
 from .objects import Objects
 from .store import Obj
-from .workloads import HASH_LABEL, REVISION_LABEL, WorkloadControllers, active, owned, template_hash
+from .workloads import (
+    HASH_LABEL,
+    REVISION_LABEL,
+    WorkloadControllers,
+    active,
+    job_failed,
+    owned,
+    template_hash,
+)
 
 
 def _ready(pods: list[Obj]) -> int:
@@ -174,7 +182,11 @@ class StatusWriters:
         status = dict(job.get("status") or {})
         now = self.store.now()
         status.setdefault("startTime", now)
-        status.update(active=running, succeeded=succeeded, ready=_ready(mine), failed=0)
+        failed = [p for p in mine if p["status"].get("phase") == "Failed"]
+        status.update(active=running, succeeded=succeeded, ready=_ready(mine), failed=len(failed))
+        if job_failed(job, mine):
+            status["conditions"] = _failed_conditions(status.get("conditions") or [], failed, now)
+            return {k: v for k, v in status.items() if v or k in ("succeeded", "failed")}
         if succeeded >= int(job["spec"].get("completions", 1)):
             status.setdefault("completionTime", now)
             conditions = status.get("conditions") or []
@@ -185,3 +197,13 @@ class StatusWriters:
                 conditions, "Complete", "True", "CompletionsReached", "", now=now
             )
         return {k: v for k, v in status.items() if v or k == "succeeded"}
+
+
+def _failed_conditions(conditions: list[Obj], failed: list[Obj], now: str) -> list[Obj]:
+    """FailureTarget and Failed (BackoffLimitExceeded), with the last pod's termination message."""
+    message = "Job has reached the specified backoff limit"
+    last = failed[-1]["status"].get("containerStatuses") or [] if failed else []
+    detail = next((c["state"]["terminated"].get("message") for c in last if "terminated" in c["state"]), None)
+    text = f"{message}: {detail}" if detail else message
+    conditions = set_condition(conditions, "FailureTarget", "True", "BackoffLimitExceeded", text, now=now)
+    return set_condition(conditions, "Failed", "True", "BackoffLimitExceeded", text, now=now)

@@ -43,29 +43,34 @@ def issue(store: Store, claims: dict[str, Any]) -> str:
 
 def verify(store: Store, token: str) -> bool:
     """True for an unexpired token of this cluster whose ServiceAccount (and Secret) still exist."""
+    return claims_of(store, token) is not None
+
+
+def claims_of(store: Store, token: str) -> dict[str, Any] | None:
+    """The claims of a valid ServiceAccount token of this cluster (see ``verify``), else None."""
     parts = token.split(".")
     if len(parts) != 3:
-        return False
+        return None
     expected = hmac.new(
         store.signing_key.encode(), f"{parts[0]}.{parts[1]}".encode(), hashlib.sha256
     ).digest()
     try:
         if not hmac.compare_digest(expected, _unb64(parts[2])):
-            return False
-        claims = json.loads(_unb64(parts[1]))
+            return None
+        claims: dict[str, Any] = json.loads(_unb64(parts[1]))
     except (ValueError, TypeError):
-        return False
+        return None
     ref = claims.get("kubernetes.io") or {}
     account = ref.get("serviceaccount") or {}
     sa = store.get("serviceaccounts", ref.get("namespace", ""), account.get("name", ""))
     if sa is None or sa["metadata"]["uid"] != account.get("uid"):
-        return False
+        return None
     if "exp" in claims and claims["exp"] < store.clock():
-        return False
+        return None
     secret = ref.get("secret")
-    return (
-        secret is None or store.get("secrets", ref.get("namespace", ""), secret.get("name", "")) is not None
-    )
+    if secret is not None and store.get("secrets", ref.get("namespace", ""), secret.get("name", "")) is None:
+        return None
+    return claims
 
 
 def _claims(

@@ -48,6 +48,12 @@ def owned(objs: list[Obj], owner: Obj) -> list[Obj]:
     return [o for o in objs if any(r.get("uid") == uid for r in o["metadata"].get("ownerReferences") or [])]
 
 
+def job_failed(job: Obj, pods: list[Obj]) -> bool:
+    """More pods failed than ``backoffLimit`` (default 6) allows: the Job is Failed, no new pod."""
+    failed = sum(1 for p in pods if p.get("status", {}).get("phase") == "Failed")
+    return failed > int(job["spec"].get("backoffLimit", 6))
+
+
 def active(pod: Obj) -> bool:
     return pod.get("status", {}).get("phase") not in ("Succeeded", "Failed")
 
@@ -289,6 +295,8 @@ class WorkloadControllers:
         pods = owned(self._pods(job["metadata"]["namespace"]), job)
         succeeded = sum(1 for p in pods if p["status"].get("phase") == "Succeeded")
         running = sum(1 for p in pods if active(p))
+        if job_failed(job, pods):
+            return
         remaining = int(spec.get("completions", 1)) - succeeded - running
         for _ in range(max(0, min(remaining, int(spec.get("parallelism", 1)) - running))):
             labels = {"batch.kubernetes.io/job-name": job["metadata"]["name"]}

@@ -1,7 +1,8 @@
 """One factory for every Azure management client, built the same way for Azure and the local cloud.
 
-Each client gets: our request-counting policy (per retry, so every request on the wire counts), the
-SDK retry policy sized by `RetrySettings`, the polling interval, and for the local cloud the endpoint
+Each client gets: the request limiter shared by every client (ARM-shaped token buckets, per retry, so
+a retry or a poll waits for its token too), our request-counting policy (per retry, so every request
+on the wire counts), the SDK retry policy sized by `RetrySettings`, the polling interval, and for the local cloud the endpoint
 and the CA bundle to trust. SDK modules are imported on first use, so `orchestrate --help` and
 `status` never load them.
 """
@@ -12,6 +13,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from orchestrator.azure.limiter import RequestLimiter, limiter_policy
 from orchestrator.azure.retry import RetrySettings
 from orchestrator.telemetry import RequestCounts, azure_counting_policy
 
@@ -43,12 +45,17 @@ class CloudTarget:
     connection_verify: str | bool = True
     polling_interval: float = 30.0
     retry: RetrySettings = field(default_factory=RetrySettings)
+    # base URL of the chart repository (<base>/charts/index.yaml, <base>/manifests/...); local cloud only
+    chart_repository: str | None = None
 
 
 class AzureClients:
-    def __init__(self, target: CloudTarget, counts: RequestCounts) -> None:
+    def __init__(
+        self, target: CloudTarget, counts: RequestCounts, limiter: RequestLimiter | None = None
+    ) -> None:
         self.target = target
         self.counts = counts
+        self.limiter = limiter or RequestLimiter()
         self._cache: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -59,7 +66,7 @@ class AzureClients:
     def _common(self) -> dict[str, Any]:
         t = self.target
         kwargs: dict[str, Any] = {
-            "per_retry_policies": [azure_counting_policy(self.counts)],
+            "per_retry_policies": [limiter_policy(self.limiter), azure_counting_policy(self.counts)],
             "polling_interval": t.polling_interval,
             "retry_total": t.retry.sdk_total,
             "retry_backoff_factor": t.retry.sdk_backoff_factor,

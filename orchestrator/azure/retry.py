@@ -43,6 +43,28 @@ class SdkExhaustedError(TransientError):
     """A transient error the SDK already retried to its limit: not retried again."""
 
 
+class OperationFailed(TransientError):
+    """A long-running operation that ended Failed with a transient code (InternalServerError, another
+    operation in progress): the step re-observes the resource and applies again, a bounded number of
+    times. Nothing below the step retries it (the SDK never retries a finished operation)."""
+
+
+def call_lro(fn: Callable[[], T]) -> T:
+    """Wait for or read the result of a long-running operation; a failed one is mapped like any other
+    error, and a transient failure becomes `OperationFailed` so the step can apply again."""
+    try:
+        return call_azure(fn)
+    except SdkExhaustedError:
+        raise
+    except TransientError as exc:
+        raise OperationFailed(str(exc).split("\n")[0], code=exc.code, status=exc.status) from exc
+
+
+def backoff_delay(settings: RetrySettings, attempt: int) -> float:
+    """Exponential backoff for our own retries: min, 2*min, 4*min, ... capped at max."""
+    return float(min(settings.our_backoff_max, settings.our_backoff_min * 2 ** max(0, attempt - 1)))
+
+
 def call_azure(fn: Callable[[], T], *, idempotent: bool = True) -> T:
     """Call the SDK; map its exceptions. Marks transient errors the SDK itself has already retried."""
     from azure.core.exceptions import AzureError

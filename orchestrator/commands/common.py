@@ -24,40 +24,53 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def handled(fn: F) -> F:
-    """Run a command; render any product error (text or JSON) and return its exit code."""
+    """Run a command and return its exit code. Whatever it raises is reported (text, or the JSON
+    document with --output json) and mapped by `errors.exit_code_for`; a command that printed no JSON
+    document of its own still leaves one on stdout with --output json."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> int:
-        state = click.get_current_context().find_object(CliState)
+        ctx = click.get_current_context()
+        state = ctx.find_object(CliState)
         assert state is not None
+        command = ctx.info_name or fn.__name__
         try:
-            return int(fn(state, *args, **kwargs) or 0)
-        except errors.OrchestrateError as exc:
-            return report_error(state, exc)
-        except KeyboardInterrupt:
-            return report_error(
-                state,
-                errors.OrchestrateError("interrupted; run `orchestrate resume` to continue"),
-                code=errors.EXIT_INTERRUPTED,
-            )
-        except Exception as exc:  # a bug: say so plainly, keep the traceback for -v
-            logging.getLogger("orchestrate").debug("internal error", exc_info=True)
-            message = f"internal error: {type(exc).__name__}: {exc} (run with -v for details and report it)"
-            return report_error(state, errors.OrchestrateError(message))
+            code = int(fn(state, *args, **kwargs) or 0)
+        except (SystemExit, GeneratorExit):
+            raise
+        except BaseException as exc:  # every failure becomes a message and an exit code
+            return report_error(state, exc, command=command)
+        if state.json and not state.emitted:
+            emit_document(state, {"command": command, "config": str(state.config_path), "exit_code": code})
+        return code
 
     return wrapper  # type: ignore[return-value]
 
 
-def report_error(state: CliState, exc: errors.OrchestrateError, *, code: int | None = None) -> int:
+def report_error(state: CliState, exc: BaseException, *, command: str | None = None) -> int:
+    from rich.markup import escape
+
+    exit_code = errors.exit_code_for(exc)
+    lines = errors.describe(exc)
+    if exit_code == errors.EXIT_INTERRUPTED:  # whatever was interrupted, `resume` continues it
+        lines = [f"interrupted; to continue: {continue_command(state, None, verb='resume')}"]
+    if state.json and not state.emitted:
+        error = type(exc).__name__
+        emit_document(state, {"command": command, "error": error, "messages": lines, "exit_code": exit_code})
+    for line in lines:
+        state.stderr.print(f"[red]error:[/red] {escape(line)}", highlight=False, markup=True, soft_wrap=True)
+    return exit_code
+
+
+def emit_document(state: CliState, document: dict[str, Any]) -> None:
+    """Print the command's JSON document on stdout: once, whatever happens after."""
     from orchestrator.output import emit_json
 
-    exit_code = code if code is not None else exc.exit_code
-    lines = [str(p) for p in getattr(exc, "problems", [])] or [str(exc)]
-    if state.json:
-        emit_json(sys.stdout, {"error": type(exc).__name__, "messages": lines, "exit_code": exit_code})
-    for line in lines:
-        state.stderr.print(f"[red]error:[/red] {line}", highlight=False, markup=True, soft_wrap=True)
-    return exit_code
+    if state.emitted:
+        logging.getLogger("orchestrate").debug("a second JSON document was not printed: %s", document)
+        return
+    state.emitted = True
+    emit_json(sys.stdout, document)
 
 
 def make_app(state: CliState, command: str) -> Any:
@@ -98,7 +111,8 @@ def statuses(app: Any, phases: list[PhaseResult]) -> dict[int, str]:
     }
 
 
-def continue_command(state: CliState, next_phase: int | None) -> str:
+def continue_command(state: CliState, next_phase: int | None, *, verb: str = "run") -> str:
+    """The command that goes on from here, with the global options this one was given."""
     words = ["orchestrate"]
     if state.config_path != Path("deployment.yaml"):
         words += ["--config", str(state.config_path)]
@@ -106,7 +120,7 @@ def continue_command(state: CliState, next_phase: int | None) -> str:
         words += ["--state", str(state.state_path)]
     if state.cloud != "azure":
         words += ["--cloud", state.cloud]
-    words += ["run"] + (["--phase", str(next_phase)] if next_phase else [])
+    words += [verb] + (["--phase", str(next_phase)] if next_phase else [])
     return shlex.join(words)
 
 
@@ -121,7 +135,7 @@ def emit(
     plan: bool = False,
     **extra: Any,
 ) -> None:
-    from orchestrator.output import emit_json, render_plan
+    from orchestrator.output import render_plan
 
     if state.json:
         doc = _document(
@@ -132,7 +146,7 @@ def emit(
             code,
             **{k: v for k, v in extra.items() if v is not None},
         )
-        emit_json(sys.stdout, doc)
+        emit_document(state, doc)
         return
     render_plan(state.stdout, phases, applied=not plan)
     if extra.get("cost"):

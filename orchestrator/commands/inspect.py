@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +9,7 @@ import click
 
 from orchestrator import errors
 from orchestrator.cli import CliState
-from orchestrator.commands.common import handled, make_app
+from orchestrator.commands.common import emit_document, handled, make_app
 
 
 # -- status ---------------------------------------------------------------------------------------
@@ -18,7 +17,7 @@ from orchestrator.commands.common import handled, make_app
 @handled
 def status(state: CliState) -> int:
     """Phases and steps with their state, read from the state file (no API calls)."""
-    from orchestrator.output import emit_json, render_status
+    from orchestrator.output import render_status
     from orchestrator.paths import default_state_path
     from state.local import LocalBackend
     from state.migrations import load_document
@@ -30,18 +29,34 @@ def status(state: CliState) -> int:
     names = {p.number: p.name for p in registry}
     available = {p.number for p in registry if p.available}
     if state.json:
-        emit_json(sys.stdout, _status_document(doc, names))
+        emit_document(state, _status_document(doc, names))
     else:
         render_status(state.stdout, doc, names, available)
     return 0
 
 
 def _deployment_name(state: CliState) -> str:
+    """The `name:` of the deployment file, read without validating the rest: status works even when
+    the file has other problems, and says so when it cannot tell the name at all."""
     if not state.config_path.exists():
         raise errors.UsageError(f"{state.config_path} not found; pass --config or --state")
-    from orchestrator.paths import deployment_name_of
+    from orchestrator.config import rules
+    from orchestrator.config.source import load_mapping
+    from orchestrator.paths import DEFAULT_DEPLOYMENT
 
-    return deployment_name_of(state.config_path)
+    try:
+        name = load_mapping(state.config_path).get("name", DEFAULT_DEPLOYMENT)
+        return rules.check_deployment_name(name if isinstance(name, str) else "")
+    except (errors.ConfigError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        state.stderr.print(
+            f"warning: cannot tell the deployment's name ({reason}); showing {DEFAULT_DEPLOYMENT!r}."
+            " Pass --state to choose the state file.",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+        return DEFAULT_DEPLOYMENT
 
 
 def _status_document(doc: Any, names: dict[int, str]) -> dict[str, Any]:
@@ -80,7 +95,6 @@ def cost(state: CliState, refresh: bool) -> int:
     """Itemised monthly estimate: demo vs production, and the hours-per-month budget mode."""
     from orchestrator import cost as costs
     from orchestrator.config import load_config
-    from orchestrator.output import emit_json
 
     if not state.config_path.exists():
         raise errors.UsageError(f"{state.config_path} not found; run `orchestrate init` to write one")
@@ -91,7 +105,7 @@ def cost(state: CliState, refresh: bool) -> int:
         table = _refresh_prices(state, table, prices_path)
     report = costs.estimate(config, table)
     if state.json:
-        emit_json(sys.stdout, costs.cost_to_json(report))
+        emit_document(state, {"command": "cost", **costs.cost_to_json(report), "exit_code": 0})
     else:
         costs.render_cost_text(report, state.stdout)
     return 0
@@ -152,6 +166,29 @@ def kubeconfig(state: CliState, directory: Path | None, merge: bool, admin: bool
             c.name: kc.fetch(app.services.azure, clusters_rg(app.config), c.name, admin=admin)
             for c in app.config.clusters
         }
+    files = _write_kubeconfigs(docs, directory, merge)
+    for line in files:
+        state.stdout.print(f"wrote {line}", highlight=False, markup=False)
+    if state.json:
+        emit_document(
+            state,
+            {
+                "command": "kubeconfig",
+                "deployment": app.config.name,
+                "contexts": list(docs),
+                "admin": admin,
+                "files": files,
+                "api_requests": app.counts.snapshot(),
+                "duration_s": round(app.elapsed(), 3),
+                "exit_code": 0,
+            },
+        )
+    return 0
+
+
+def _write_kubeconfigs(docs: dict[str, Any], directory: Path | None, merge: bool) -> list[str]:
+    from orchestrator import kubeconfig as kc
+
     written = []
     if directory:
         for name, doc in docs.items():
@@ -161,6 +198,4 @@ def kubeconfig(state: CliState, directory: Path | None, merge: bool, admin: bool
         target = kc.default_kubeconfig_path()
         kc.write_private(target, kc.merge(kc.read_existing(target), docs.values()))
         written.append(f"{target} (merged {len(docs)} contexts)")
-    for line in written:
-        state.stdout.print(f"wrote {line}")
-    return 0
+    return written

@@ -45,7 +45,7 @@ def plan(state: CliState, phase: int | None, strict_budget: bool) -> int:
         numbers = [phase] if phase else app.session.runnable()
         app.session.preflight(numbers)
         results = app.session.plan(numbers)
-        code = errors.EXIT_STEP_FAILED if any(p.failed for p in results) else 0
+        code = errors.exit_code_of(*results)
         cost = _cost_delta(app)
         emit(state, app, "plan", results, code, plan=True, cost=cost, budget=verdict)
         return code
@@ -73,15 +73,25 @@ def _cost_delta(app: Any) -> dict[str, Any]:
 
 
 # -- run ------------------------------------------------------------------------------------------
+ALLOW_REPLACE_HELP = "Approve destroying and re-creating AKS clusters or node pools (--yes never does)."
+
+
 @click.command()
 @click.option("--phase", type=int, default=None, help="Run only this phase.")
 @click.option("--yes", is_flag=True, help="Do not stop for confirmation between phases.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; make no writes.")
 @click.option("--force", is_flag=True, help="Run --phase N even if an earlier phase is incomplete.")
 @click.option("--strict-budget", is_flag=True, help="Fail when the always-on estimate exceeds the budget.")
+@click.option("--allow-replace", is_flag=True, help=ALLOW_REPLACE_HELP)
 @handled
 def run(
-    state: CliState, phase: int | None, yes: bool, dry_run: bool, force: bool, strict_budget: bool
+    state: CliState,
+    phase: int | None,
+    yes: bool,
+    dry_run: bool,
+    force: bool,
+    strict_budget: bool,
+    allow_replace: bool,
 ) -> int:
     """Run phase N, or every pending phase in order, asking between phases."""
     from orchestrator.engine.session import SessionResult
@@ -90,40 +100,80 @@ def run(
         _budget_preflight(state, app, strict_budget)
         if not dry_run:
             app.session.preflight([phase] if phase is not None else app.session.runnable())
+        approval = _approval(state, allow_replace)
         if phase is not None:
-            result = app.session.run_phase(phase, force=force, dry_run=dry_run)
+            result = app.session.run_phase(phase, force=force, dry_run=dry_run, approval=approval)
             outcome = SessionResult(phases=[result])
         else:
-            outcome = app.session.run_all(_confirm(state, yes, app.config), dry_run=dry_run)
+            confirm = _confirm(state, yes, app.config)
+            outcome = app.session.run_all(confirm, dry_run=dry_run, approval=approval)
         return _finish_run(state, app, "run", outcome, dry_run)
+
+
+def _approval(state: CliState, allow_replace: bool) -> Any:
+    """Replacing a cluster or a pool is approved by --allow-replace, or by the user at a terminal."""
+    from orchestrator.engine.session import Approval
+
+    def ask(risky: Any) -> bool:
+        if not state.interactive:
+            return False
+        state.stderr.print("\n[bold red]This run destroys and re-creates:[/bold red]")
+        for result in risky:
+            forced = ", ".join(result.forces_replacement)
+            state.stderr.print(
+                f"  -/+ {result.step_id} ({result.title}): forced by {forced}", highlight=False
+            )
+        state.stderr.print("Every workload on them is lost; persistent volumes follow their reclaim policy.")
+        return bool(click.confirm("Destroy and re-create them?", default=False, err=True))
+
+    return Approval(granted=allow_replace, ask=ask)
 
 
 @click.command()
 @click.option("--yes", is_flag=True, help="Do not stop for confirmation between phases.")
+@click.option("--allow-replace", is_flag=True, help=ALLOW_REPLACE_HELP)
 @handled
-def resume(state: CliState, yes: bool) -> int:
-    """Finish the interrupted phase from the state file, then go on as `run` would (asking first)."""
+def resume(state: CliState, yes: bool, allow_replace: bool) -> int:
+    """Continue whatever was interrupted (run, destroy, stop, start), at any boundary."""
+    from orchestrator.commands.power import power_with
     from orchestrator.engine.session import SessionResult
 
     with make_app(state, "resume") as app:
-        if not app.store.exists or not app.session.resumable():
-            state.stderr.print("Nothing to resume: no phase was interrupted. Use `orchestrate run`.")
-            return _finish_run(state, app, "resume", SessionResult(), False)
-        outcome = app.session.run_all(_confirm(state, yes, app.config))
+        operation = app.store.document.operation if app.store.exists else None
+        if operation is None and not (app.store.exists and app.session.resumable()):
+            return _nothing_to_resume(state, app)
+        command = operation.command if operation is not None else "run"
+        if command == "destroy":
+            assert operation is not None
+            return _destroy(state, app, operation.phases, yes=yes, dry_run=False, command="resume")
+        if command in ("stop", "start"):
+            return power_with(state, app, command)
+        approval = _approval(state, allow_replace)
+        if operation is not None and operation.phases:
+            result = app.session.run_phase(operation.phases[0], force=True, approval=approval)
+            return _finish_run(state, app, "resume", SessionResult(phases=[result]), False)
+        outcome = app.session.run_all(_confirm(state, yes, app.config), approval=approval)
         return _finish_run(state, app, "resume", outcome, False)
+
+
+def _nothing_to_resume(state: CliState, app: Any) -> int:
+    from orchestrator.engine.session import SessionResult
+
+    left = app.session.incomplete() if app.store.exists else []
+    if left:
+        names = ", ".join(f"{p.number} ({p.name})" for p in left)
+        raise errors.UsageError(
+            f"nothing was interrupted, but the deployment is incomplete: phase {names} not done;"
+            f" to build it: {continue_command(state, None)}"
+        )
+    state.stderr.print("Nothing to resume: nothing was interrupted and no phase is half-built.")
+    return _finish_run(state, app, "resume", SessionResult(), False)
 
 
 def _finish_run(state: CliState, app: Any, command: str, outcome: SessionResult, dry_run: bool) -> int:
     if not dry_run and outcome.phases and not (outcome.failed or outcome.interrupted):
         app.store.set_applied_config(app.config.model_dump(mode="json"))
-    if outcome.interrupted:
-        code = errors.EXIT_INTERRUPTED
-    elif outcome.failed:
-        code = errors.EXIT_STEP_FAILED
-    elif outcome.stopped_at_confirmation:
-        code = errors.EXIT_CONFIRMATION
-    else:
-        code = errors.EXIT_OK
+    code = errors.exit_code_of(outcome, stopped=outcome.stopped_at_confirmation)
     emit(
         state,
         app,
@@ -139,9 +189,7 @@ def _finish_run(state: CliState, app: Any, command: str, outcome: SessionResult,
             highlight=False,
         )
     elif code == errors.EXIT_INTERRUPTED:
-        state.stderr.print(
-            "Interrupted. To continue: " + continue_command(state, None).replace(" run", " resume")
-        )
+        state.stderr.print("Interrupted. To continue: " + continue_command(state, None, verb="resume"))
     elif code == errors.EXIT_STEP_FAILED:
         state.stderr.print("A step failed; fix the cause above and run the same command again (it resumes).")
     return code
@@ -167,9 +215,10 @@ def _confirm(state: CliState, yes: bool, config: Any = None) -> Callable[[PhaseR
         if not state.interactive:
             return Decision.STOP
         totals = change_totals([done])
+        replaced = f", {totals['replace']} replaced" if totals["replace"] else ""
         state.stderr.print(
-            f"\nPhase {done.number} ({done.name}) complete: {totals['create']} created, {totals['update']} updated,"
-            f" {totals['noop']} unchanged."
+            f"\nPhase {done.number} ({done.name}) complete{replaced}: {totals['create']} created,"
+            f" {totals['update']} updated, {totals['noop']} unchanged."
         )
         if config is not None:
             state.stderr.print(_phase_cost_line(config, upcoming.number))
@@ -191,17 +240,45 @@ def destroy(state: CliState, phase: int | None, yes: bool, dry_run: bool) -> int
     """Tear down in reverse order, only what this deployment owns."""
     with make_app(state, "destroy") as app:
         numbers = [phase] if phase else app.session.destroy_candidates()
-        preview = app.session.destroy(numbers, dry_run=True)
-        if dry_run:
-            emit(state, app, "destroy", preview, 0, plan=True)
-            return 0
-        if not yes and not _confirm_destroy(state, app, preview):
-            emit(state, app, "destroy", preview, errors.EXIT_CONFIRMATION, plan=True)
-            return errors.EXIT_CONFIRMATION
-        results = app.session.destroy(numbers, dry_run=False)
-        code = errors.EXIT_STEP_FAILED if any(p.failed or p.interrupted for p in results) else 0
-        emit(state, app, "destroy", results, code)
+        return _destroy(state, app, numbers, yes=yes, dry_run=dry_run)
+
+
+def _destroy(
+    state: CliState, app: Any, numbers: list[int], *, yes: bool, dry_run: bool, command: str = "destroy"
+) -> int:
+    numbers = numbers or app.session.destroy_candidates()
+    preview = app.session.destroy(numbers, dry_run=True)
+    if dry_run:
+        emit(state, app, command, preview, 0, plan=True)
+        _report_kept(state, preview, planned=True)
+        return 0
+    if not yes and not _confirm_destroy(state, app, preview):
+        code = errors.exit_code_of(stopped=True)
+        emit(state, app, command, preview, code, plan=True)
         return code
+    results = app.session.destroy(numbers, dry_run=False)
+    code = errors.exit_code_of(*results)
+    emit(state, app, command, results, code)
+    _report_kept(state, results, planned=False)
+    return code
+
+
+def _report_kept(state: CliState, results: list[PhaseResult], *, planned: bool) -> None:
+    """Name every resource destroy keeps because it holds someone else's, and how to clear it."""
+    kept = [s for p in results for s in p.blocked_by_foreign]
+    if not kept:
+        return
+    verb = "will keep" if planned else "kept"
+    state.stderr.print(
+        f"\nDestroy {verb} {len(kept)} resource(s) that hold what this deployment does not own:"
+    )
+    for step in kept:
+        state.stderr.print(f"  {step.title}: {', '.join(step.blockers)}", highlight=False, markup=False)
+    state.stderr.print(
+        "  fix: move or delete those resources (they are not this deployment's), then run destroy again;"
+        " what depends on a kept resource is kept with it.",
+        highlight=False,
+    )
 
 
 def _confirm_destroy(state: CliState, app: Any, preview: list[PhaseResult]) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from orchestrator import errors
@@ -25,12 +27,19 @@ def start(state: CliState) -> int:
 
 
 def _power(state: CliState, target: str) -> int:
-    from steps.power import power_steps
-
     command = "stop" if target == "Stopped" else "start"
     with make_app(state, command) as app:
-        title = "stop clusters" if command == "stop" else "start clusters"
-        result = app.session.act(title, power_steps(app.config, target), needs_phase=2)  # type: ignore[arg-type]
-        code = errors.EXIT_STEP_FAILED if result.failed or result.interrupted else 0
-        emit(state, app, command, [result], code)
-        return code
+        return power_with(state, app, command)
+
+
+def power_with(state: CliState, app: Any, command: str) -> int:
+    """Stop or start every cluster in an open app (also what `resume` calls to finish one)."""
+    from steps.power import power_steps
+
+    target = "Stopped" if command == "stop" else "Running"
+    title = "stop clusters" if command == "stop" else "start clusters"
+    steps = power_steps(app.config, target)  # type: ignore[arg-type]
+    result = app.session.act(title, steps, needs_phase=2, command=command)
+    code = errors.exit_code_of(result)
+    emit(state, app, command, [result], code)
+    return code

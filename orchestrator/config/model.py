@@ -13,13 +13,16 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from orchestrator.config import rules
+from orchestrator.config.limits import ArmLimits
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False)
 
 
 Cidr = Annotated[str, AfterValidator(rules.check_cidr)]
+VnetCidr = Annotated[str, AfterValidator(rules.check_vnet_cidr)]
+SpotPrice = Annotated[float, AfterValidator(rules.check_spot_max_price)]
 IpAddress = Annotated[str, AfterValidator(rules.check_ip)]
 PoolName = Annotated[str, AfterValidator(rules.check_pool_name)]
 ClusterName = Annotated[str, AfterValidator(rules.check_cluster_name)]
@@ -45,7 +48,7 @@ def _seed_subnets() -> list[Subnet]:
 
 
 class Network(Strict):
-    vnet_cidr: Cidr = "10.0.0.0/8"
+    vnet_cidr: VnetCidr = "10.0.0.0/8"
     subnets: list[Subnet] = Field(default_factory=_seed_subnets, min_length=1)
     private_dns_zone: Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9-]+)+$")] = (
         "aks-demo.internal"
@@ -71,7 +74,7 @@ class SpotPool(Strict):
     autoscale: bool = True
     min_count: Annotated[int, Field(ge=0, le=1000)] = 1
     max_count: Annotated[int, Field(ge=1, le=1000)] = 3
-    max_price: float = Field(-1.0, description="-1 = up to the on-demand price, never evicted for price")
+    max_price: SpotPrice = Field(-1.0, description="-1 = up to the on-demand price, never evicted for price")
     os_disk_size_gb: Annotated[int, Field(ge=30, le=2048)] = 30
 
 
@@ -118,6 +121,11 @@ class Cilium(Strict):
     cluster_mesh: bool = True
     gateway_api: bool = True
     hubble: bool = True
+    mesh_subnet: str = Field(
+        "services",
+        description="subnet (in network.subnets, no cluster in it) for the clustermesh-apiserver internal"
+        " load balancers; each cluster gets a fixed IP there, counted down from the subnet's last usable one",
+    )
 
 
 class WorkloadIdentity(Strict):
@@ -220,7 +228,7 @@ class Drills(Strict):
 
 
 class Budget(Strict):
-    monthly_usd: Annotated[float, Field(gt=0)] = 80.0
+    monthly_usd: Annotated[float, Field(gt=0, le=1_000_000)] = 80.0
     strict: bool = Field(False, description="fail preflight when the always-on estimate exceeds the budget")
 
 
@@ -237,7 +245,8 @@ class Deployment(Strict):
     profile: Literal["demo", "production"] = "demo"
     tags: dict[str, str] = Field(default_factory=lambda: {"environment": "demo", "cost-center": "platform"})
     network: Network = Field(default_factory=Network)
-    clusters: list[Cluster] = Field(default_factory=_seed_clusters, min_length=1, max_length=10)
+    # Up to 255: Cilium Cluster Mesh IDs are 1-255; checks.py tests the address plan for the count.
+    clusters: list[Cluster] = Field(default_factory=_seed_clusters, min_length=1, max_length=255)
     api_access: ApiAccess = Field(default_factory=ApiAccess)
     cilium: Cilium = Field(default_factory=Cilium)
     security: Security = Field(default_factory=Security)
@@ -248,6 +257,10 @@ class Deployment(Strict):
     drills: Drills = Field(default_factory=Drills)
     budget: Budget = Field(default_factory=Budget)
     state_backend: StateBackend = Field(default_factory=StateBackend)
+    arm_limits: ArmLimits = Field(
+        default_factory=ArmLimits,
+        description="our request rate toward ARM per kind, kept below ARM's per-principal token buckets",
+    )
 
     def cluster(self, name: str) -> Cluster:
         for cluster in self.clusters:

@@ -10,7 +10,7 @@ from orchestrator.config.model import Deployment
 from orchestrator.cost import transforms as tf
 from orchestrator.cost.budget import budget_mode
 from orchestrator.cost.compute import pool_items, spot_band
-from orchestrator.cost.items import monthly_total, price_items
+from orchestrator.cost.items import cluster_items, monthly_total, price_items, shared_items
 from orchestrator.cost.lines import Ctx
 from orchestrator.cost.model import ZERO, CostDelta, CostReport, DemoEstimate, ItemDelta, ProductionDelta
 from orchestrator.cost.prices import PriceTable, load_prices
@@ -33,6 +33,19 @@ def demo_estimate(config: Deployment, prices: PriceTable) -> DemoEstimate:
 def _diff(config: Deployment, changed: Deployment, prices: PriceTable) -> Decimal:
     month = Decimal(prices.hours_per_month)
     return monthly_total(changed, prices, month) - monthly_total(config, prices, month)
+
+
+def _cluster_diff(config: Deployment, changed: Deployment, name: str, prices: PriceTable) -> Decimal:
+    """`_diff` when only cluster `name` differs: the other clusters' items are the same on both sides,
+    so price that cluster and the shared items only (linear, not quadratic, in the cluster count)."""
+    month = Decimal(prices.hours_per_month)
+
+    def part(cfg: Deployment) -> Decimal:
+        ctx = Ctx(cfg, prices, month, month)
+        cluster = next(c for c in cfg.clusters if c.name == name)
+        return sum((i.monthly for i in [*cluster_items(ctx, cluster), *shared_items(ctx)]), ZERO)
+
+    return part(changed) - part(config)
 
 
 def on_demand_deltas(config: Deployment, prices: PriceTable) -> list[ProductionDelta]:
@@ -74,7 +87,7 @@ def sla_deltas(config: Deployment, prices: PriceTable) -> list[ProductionDelta]:
         rows.append(
             ProductionDelta(
                 change=f"Standard tier / Uptime SLA ({cluster.name})",
-                monthly=_diff(config, changed, prices),
+                monthly=_cluster_diff(config, changed, cluster.name, prices),
                 cluster=cluster.name,
                 seed_estimate="+$73",
                 how="sku_tier: Standard, $0.10 per cluster-hour; 99.9% SLA (99.95% with zones)",

@@ -14,7 +14,7 @@ from orchestrator.config.model import Cluster, Deployment
 from orchestrator.cost.compute import control_plane, pool_items, spot_band, system_band
 from orchestrator.cost.lines import Ctx
 from orchestrator.cost.model import ZERO, Item
-from orchestrator.cost.network import load_balancer, private_dns, public_ips
+from orchestrator.cost.network import load_balancer, mesh_load_balancer, private_dns, public_ips
 from orchestrator.cost.prices import PriceTable
 from orchestrator.cost.services import backups, key_vault, log_analytics, metric_alerts, snapshots
 
@@ -25,11 +25,23 @@ def price_items(
     """`teardown`: the clusters (with their load balancers and IPs) are destroyed, not stopped, between
     runs; the DNS zone, Key Vault, backups, snapshots and alert rules stay."""
     ctx = Ctx(config, prices, running_hours, Decimal(prices.hours_per_month), teardown)
-    items = [private_dns(ctx)]
+    first, *rest = shared_items(ctx)
+    items = [first]
     for cluster in config.clusters:
         items += cluster_items(ctx, cluster)
-    items += [key_vault(ctx), *log_analytics(ctx), metric_alerts(ctx), backups(ctx), snapshots(ctx)]
-    return items
+    return [*items, *rest]
+
+
+def shared_items(ctx: Ctx) -> list[Item]:
+    """What no single cluster owns (the DNS zone first, as the bill lists it, then the services)."""
+    return [
+        private_dns(ctx),
+        key_vault(ctx),
+        *log_analytics(ctx),
+        metric_alerts(ctx),
+        backups(ctx),
+        snapshots(ctx),
+    ]
 
 
 def cluster_items(ctx: Ctx, cluster: Cluster) -> list[Item]:
@@ -41,6 +53,7 @@ def cluster_items(ctx: Ctx, cluster: Cluster) -> list[Item]:
         *pool_items(ctx, cluster.name, "spot", cluster.spot_pool, spot_band(cluster.spot_pool), spot=True),
         *load_balancer(ctx, cluster),
         *public_ips(ctx, cluster),
+        *mesh_load_balancer(ctx, cluster),
     ]
 
 

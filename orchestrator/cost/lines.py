@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from orchestrator.config.model import Deployment
 from orchestrator.cost.model import Band, Item, cents
@@ -39,6 +40,11 @@ class Ctx:
     @property
     def runtime_share(self) -> Decimal:
         return self.hours / self.month
+
+    @cached_property
+    def ingress_subnets(self) -> frozenset[str]:
+        """Subnets open to internet ingress, looked up once per context (hundreds of clusters)."""
+        return frozenset(s.name for s in self.config.network.subnets if s.ingress)
 
 
 def line(

@@ -14,7 +14,7 @@ OUTBOUND_RULES = 1
 
 
 def has_ingress(ctx: Ctx, cluster: Cluster) -> bool:
-    return ctx.config.subnet(cluster.subnet).ingress
+    return cluster.subnet in ctx.ingress_subnets
 
 
 def load_balancer(ctx: Ctx, cluster: Cluster) -> list[Item]:
@@ -47,6 +47,27 @@ def load_balancer(ctx: Ctx, cluster: Cluster) -> list[Item]:
             )
         )
     return items
+
+
+def mesh_load_balancer(ctx: Ctx, cluster: Cluster) -> list[Item]:
+    """Phase 3 puts each clustermesh-apiserver behind an internal LoadBalancer Service. AKS serves
+    internal Services from a second Standard load balancer (`kubernetes-internal`) in the node resource
+    group, billed like any Standard LB: the hourly fee covers its first 5 rules (here 1, TCP 2379)."""
+    if not ctx.config.cilium.cluster_mesh or len(ctx.config.clusters) < 2:
+        return []
+    return [
+        line(
+            ctx,
+            "lb/standard",
+            Band.fixed(ctx.cluster_lifetime),
+            resource="internal load balancer (Cluster Mesh)",
+            cluster=cluster.name,
+            phase=PHASE_CNI,
+            sku="Standard internal, 1 rule (TCP 2379)",
+            while_stopped=True,
+            note="AKS's kubernetes-internal LB for the clustermesh-apiserver; kept while stopped",
+        )
+    ]
 
 
 def public_ips(ctx: Ctx, cluster: Cluster) -> list[Item]:

@@ -11,8 +11,14 @@ from typing import Any
 class Action(StrEnum):
     CREATE = "create"
     UPDATE = "update"
+    REPLACE = "replace"  # an immutable field changes: destroys and re-creates the resource
     DELETE = "delete"
     NOOP = "noop"
+
+    @property
+    def destroys(self) -> bool:
+        """True when applying this action deletes the live resource (and what runs in it)."""
+        return self in (Action.REPLACE, Action.DELETE)
 
 
 @dataclass(frozen=True)
@@ -31,11 +37,31 @@ class Change:
     fields: tuple[FieldChange, ...] = ()
     reason: str = ""
     desired: Any = field(default=None, compare=False, repr=False)
-    replace: bool = False  # an immutable field changes: apply deletes and creates again
+    forces_replacement: tuple[str, ...] = ()  # the immutable fields that make this a REPLACE
+    needs_approval: bool = False  # a REPLACE that destroys what runs on the resource: not on --yes alone
+    blockers: tuple[str, ...] = ()  # destroy only: why this resource must be kept (foreign children)
 
     @property
     def is_noop(self) -> bool:
         return self.action is Action.NOOP
+
+    @property
+    def replace(self) -> bool:
+        return self.action is Action.REPLACE
+
+    @staticmethod
+    def replacement(
+        fields: tuple[FieldChange, ...], forced_by: tuple[str, ...], desired: Any, *, needs_approval: bool
+    ) -> Change:
+        reason = f"destroys and re-creates: {', '.join(forced_by)} cannot change in place"
+        return Change(
+            Action.REPLACE,
+            fields,
+            reason,
+            desired,
+            forces_replacement=forced_by,
+            needs_approval=needs_approval,
+        )
 
     def field_paths(self) -> list[str]:
         return [f.path for f in self.fields]

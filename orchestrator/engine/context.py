@@ -9,12 +9,18 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from orchestrator.engine.graph import KNOWN_AFTER_APPLY, KnownAfterApply, OutputRef
+from orchestrator.engine.scheduler import Park
+from orchestrator.engine.secrets import SecretBroker
 from orchestrator.errors import OrchestrateError, StepTimeout
 
 if TYPE_CHECKING:
     from orchestrator.config.model import Deployment
+    from orchestrator.engine.services import StepServices
+    from orchestrator.kube.clients import KubeClients
     from state.store import StateStore
 
 T = TypeVar("T")
@@ -42,11 +48,13 @@ class StepContext:
         deployment: str,
         config: Deployment | None,
         store: StateStore,
-        services: Any,
+        services: StepServices,
         cancel: threading.Event,
         deadline: float,
         clock: Callable[[], float] = time.monotonic,
         progress: Callable[[str, str], None] = lambda step, msg: None,
+        secrets: SecretBroker | None = None,
+        park: Park = nullcontext,
     ) -> None:
         self.step_id = step_id
         self.deployment = deployment
@@ -57,9 +65,32 @@ class StepContext:
         self._deadline = deadline
         self._clock = clock
         self._progress = progress
+        self._secrets = secrets
+        self._park = park  # gives the step's active slot back while it sleeps (runner.Slots)
+
+    @property
+    def secrets(self) -> SecretBroker:
+        """The run's secrets, in memory only (`orchestrator.engine.secrets`): the run's own broker,
+        else the one the services bundle carries (one per command)."""
+        broker = self._secrets or getattr(self.services, "secrets", None)
+        if not isinstance(broker, SecretBroker):
+            raise OrchestrateError("this run has no secret broker (services.secrets)")
+        return broker
+
+    def kube(self) -> KubeClients:
+        """The Kubernetes clients of this run (phase 3 on); an error if the run has none."""
+        kube = self.services.kube
+        if kube is None:
+            raise OrchestrateError("this run has no Kubernetes clients (services.kube)")
+        return kube
 
     def outputs_of(self, step_id: str) -> dict[str, Any]:
         return self.store.step(step_id).outputs
+
+    def output(self, ref: OutputRef[T]) -> T | KnownAfterApply:
+        """The value of another step's declared output, or KNOWN_AFTER_APPLY while it has not run."""
+        value = self.store.step(ref.step).outputs.get(ref.key)
+        return KNOWN_AFTER_APPLY if value is None else ref.convert(value)
 
     def progress(self, message: str) -> None:
         self._progress(self.step_id, message)
@@ -111,17 +142,20 @@ class StepContext:
         return result
 
     def wait_poller(self, poller: Poller[T], what: str) -> T:
+        """Wait for a poller (the SDK polls in its own thread) without holding an active slot."""
         started = self._clock()
-        while not poller.done():
-            self.check()
-            poller.wait(timeout=min(1.0, max(0.05, self.remaining())))
-            self.progress(f"{what}: waiting ({self._clock() - started:.0f}s)")
+        with self._park():
+            while not poller.done():
+                self.check()
+                poller.wait(timeout=min(1.0, max(0.05, self.remaining())))
+                self.progress(f"{what}: waiting ({self._clock() - started:.0f}s)")
         return poller.result()
 
     def pause(self, seconds: float) -> None:
         """Sleep, but wake for Ctrl-C and never past the step's deadline."""
         self.check()
-        self._cancel.wait(min(seconds, self.remaining()))
+        with self._park():
+            self._cancel.wait(min(seconds, self.remaining()))
         self.check()
 
     def wait_until(self, what: str, predicate: Callable[[], bool], *, interval: float = 2.0) -> None:
@@ -129,4 +163,5 @@ class StepContext:
         while not predicate():
             self.check()
             self.progress(f"{what}: waiting ({self._clock() - started:.0f}s)")
-            self._cancel.wait(min(interval, max(0.05, self.remaining())))
+            with self._park():  # the predicate works (it reads); the sleep between tries does not
+                self._cancel.wait(min(interval, max(0.05, self.remaining())))

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from orchestrator.engine.graph import StepId, validate_graph
 from orchestrator.engine.step import Step
 
 if TYPE_CHECKING:  # the config package loads pydantic models; `--help` must not pay for them
@@ -55,6 +56,11 @@ class PhaseRegistry:
 
     def __contains__(self, number: object) -> bool:
         return number in self._phases
+
+    def graph(self, config: Any) -> dict[StepId, Step]:
+        """Every registered phase's steps as one graph, checked (unique IDs, dependencies and output
+        references resolve, no cycle): a bug in a phase fails here, before any call is made."""
+        return validate_graph([step for phase in self for step in phase.steps(config)])
 
 
 def no_steps(config: Any) -> list[Step]:

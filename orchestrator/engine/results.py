@@ -27,6 +27,9 @@ class StepResult:
     fields: tuple[FieldChange, ...] = ()
     reason: str = ""
     error: str | None = None
+    forces_replacement: tuple[str, ...] = ()  # REPLACE: the immutable fields that force it
+    blockers: tuple[str, ...] = ()  # destroy: the foreign resources that keep this one in place
+    needs_approval: bool = False  # a REPLACE or DELETE that `--yes` alone does not approve
 
 
 @dataclass
@@ -46,3 +49,7 @@ class PhaseResult:
 
     def count(self, action: Action) -> int:
         return sum(1 for s in self.steps if s.action is action)
+
+    @property
+    def blocked_by_foreign(self) -> list[StepResult]:
+        return [s for s in self.steps if s.blockers]

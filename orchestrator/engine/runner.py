@@ -1,15 +1,18 @@
-"""The runner: executes a set of steps as a dependency graph in a bounded thread pool.
+"""The runner: executes a set of steps as a dependency graph; waiting steps hold no worker.
 
 Modes: PLAN (observe + diff, no writes anywhere), APPLY (plan, then apply each non-noop Change),
 DESTROY_PLAN and DESTROY (reverse dependency order, owned resources only). Plan and apply call the
 same `Step.plan`; apply only adds the `Step.apply` call. Independent steps run concurrently; a failed
 step blocks its dependents; Ctrl-C sets a cancel event that every wait honours, and the state stays
-consistent because each mutation's intent is journalled before the call.
+consistent because each mutation's intent is journalled before the call. Every started step has a
+thread; at most `max_workers` of them work at once, and one that waits gives its slot to another
+(`orchestrator.engine.scheduler`, docs/adr/0007).
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import copy
 import threading
 import time
 import traceback
@@ -19,9 +22,11 @@ from typing import Any, Protocol
 
 from orchestrator.engine.change import Action, Change
 from orchestrator.engine.context import Interrupted, StepContext
+from orchestrator.engine.prepared import PreparedPlans
 from orchestrator.engine.results import Outcome, StepResult
+from orchestrator.engine.scheduler import KeyLocks, Slots
 from orchestrator.engine.step import Document, Step
-from orchestrator.errors import OrchestrateError
+from orchestrator.errors import ForeignResourcesError, OrchestrateError
 from state.schema import StepStatus
 from state.store import StateStore
 
@@ -68,6 +73,7 @@ class Runner:
         services: Any,
         reporter: Reporter | None = None,
         max_workers: int = 4,
+        max_threads: int = 256,
         clock: Callable[[], float] = time.monotonic,
         log: Callable[[str], None] = lambda message: None,
     ) -> None:
@@ -76,23 +82,37 @@ class Runner:
         self.config = config
         self.services = services
         self.reporter: Reporter = reporter or SilentReporter()
-        self.max_workers = max_workers
+        self.max_workers = max_workers  # steps working at once; waiting ones do not count
+        self.max_threads = max_threads  # steps started at once (working or waiting)
+        self.slots = Slots(max_workers)
+        self.locks = KeyLocks()
         self.cancel = threading.Event()
         self._clock = clock
         self._log = log
 
+    def quietly(self) -> Runner:
+        """The same runner (store, services, cancel event) reporting nothing: for a plan made before
+        an apply, whose steps the apply reports."""
+        twin = copy.copy(self)
+        twin.reporter = SilentReporter()
+        return twin
+
     # -- scheduling ----------------------------------------------------------------------------
-    def execute(self, steps: Sequence[Step], mode: Mode) -> list[StepResult]:
-        by_id = {s.id: s for s in steps}
+    def execute(
+        self, steps: Sequence[Step], mode: Mode, *, prepared: PreparedPlans | None = None
+    ) -> list[StepResult]:
+        """Run `steps` in `mode`. In PLAN mode `prepared` records each step's plan; in APPLY mode it
+        supplies them, so a step planned once (and not changed since) is not observed twice."""
+        by_id: dict[str, Step] = {s.id: s for s in steps}
         waits_on = _edges(steps, reverse=mode.destroying)
         results: dict[str, StepResult] = {}
         running: dict[cf.Future[StepResult], str] = {}
-        with cf.ThreadPoolExecutor(max_workers=self.max_workers, thread_name_prefix="step") as pool:
+        with cf.ThreadPoolExecutor(max_workers=self.max_threads, thread_name_prefix="step") as pool:
             try:
                 while len(results) < len(steps):
                     self._block_dependents(by_id, waits_on, results, mode)
                     for step_id in self._ready(by_id, waits_on, results, running):
-                        running[pool.submit(self._run_one, by_id[step_id], mode)] = step_id
+                        running[pool.submit(self._run_turn, by_id[step_id], mode, prepared)] = step_id
                     if not running:
                         break
                     done, _ = cf.wait(running, timeout=0.25, return_when=cf.FIRST_COMPLETED)
@@ -149,6 +169,21 @@ class Runner:
                     self.reporter.step_finished(results[sid])
                     changed = True
 
+    def _run_turn(self, step: Step, mode: Mode, prepared: PreparedPlans | None) -> StepResult:
+        """Take the step's keys (when it writes), then an active slot, then run it."""
+        keys = step.exclusive_keys() if mode.writes else ()
+        try:
+            with self.locks.hold(keys, check=self._check_cancel), self.slots.active():
+                return self._run_one(step, mode, prepared)
+        except Interrupted:  # Ctrl-C while waiting for a key: the step never started
+            return StepResult(
+                step.id, step.title, step.phase, Action.NOOP, Outcome.INTERRUPTED, 0.0, error="interrupted"
+            )
+
+    def _check_cancel(self) -> None:
+        if self.cancel.is_set():
+            raise Interrupted("interrupted; run `orchestrate resume` to continue")
+
     # -- one step ------------------------------------------------------------------------------
     def _context(self, step: Step) -> StepContext:
         return StepContext(
@@ -161,9 +196,10 @@ class Runner:
             deadline=self._clock() + step.timeout_s,
             clock=self._clock,
             progress=self.reporter.step_progress,
+            park=self.slots.parked,
         )
 
-    def _run_one(self, step: Step, mode: Mode) -> StepResult:
+    def _run_one(self, step: Step, mode: Mode, prepared: PreparedPlans | None = None) -> StepResult:
         ctx = self._context(step)
         started = self._clock()
         self.reporter.step_started(step, mode)
@@ -178,7 +214,7 @@ class Runner:
             )
         planned: list[Change] = [Change.noop("")]
         try:
-            self._lifecycle(step, ctx, mode, planned)
+            self._lifecycle(step, ctx, mode, planned, prepared)
             outcome = Outcome.DONE if mode.writes else Outcome.PLANNED
             error = None
         except Interrupted:
@@ -202,31 +238,58 @@ class Runner:
             change.fields,
             change.reason,
             error,
+            forces_replacement=change.forces_replacement,
+            blockers=change.blockers,
+            needs_approval=change.needs_approval,
         )
         self.reporter.step_finished(result)
         return result
 
-    def _lifecycle(self, step: Step, ctx: StepContext, mode: Mode, planned: list[Change]) -> None:
+    def _lifecycle(
+        self,
+        step: Step,
+        ctx: StepContext,
+        mode: Mode,
+        planned: list[Change],
+        prepared: PreparedPlans | None = None,
+    ) -> None:
         """Plan, then (by mode) apply or destroy; `planned` receives the Change as soon as it is known,
         so a step that fails while applying still reports what it was doing."""
         record = self.store.step(step.id)
         if mode.writes and record.lro is not None:
             step.reattach(ctx, record.lro.operation, record.lro.continuation)
-        if mode.destroying:
+        reusable = (
+            mode is Mode.APPLY and prepared is not None and record.lro is None and not record.needs_observe
+        )
+        earlier = prepared.take(step.id) if reusable and prepared is not None else None
+        if earlier is not None:
+            change, observed = earlier
+        elif mode.destroying:
             change, observed = step.plan_destroy(ctx)
         else:
             change, observed = step.plan(ctx)
+        if mode is Mode.PLAN and prepared is not None:
+            prepared.record(step.id, change, observed)
         planned.append(change)
         if mode.writes and record.needs_observe:
             self.store.close_open_mutations(
                 step.id, f"resolved by observing the live resource: {change.action}"
             )
         if mode is Mode.APPLY:
-            self._apply(step, ctx, change, observed)
+            self._apply(step, ctx, change, observed, prepared)
         elif mode is Mode.DESTROY:
             self._destroy(step, ctx, change, observed)
 
-    def _apply(self, step: Step, ctx: StepContext, change: Change, observed: Document | None) -> None:
+    def _apply(
+        self,
+        step: Step,
+        ctx: StepContext,
+        change: Change,
+        observed: Document | None,
+        prepared: PreparedPlans | None = None,
+    ) -> None:
+        if not change.is_noop and prepared is not None:
+            prepared.invalidate_dependents(step.id)  # what they planned may read this step's outputs
         if change.is_noop:
             assert observed is not None
             outputs = step.outputs(observed)
@@ -243,6 +306,8 @@ class Runner:
         )
 
     def _destroy(self, step: Step, ctx: StepContext, change: Change, observed: Document | None) -> None:
+        if change.blockers:
+            raise ForeignResourcesError(step.title, change.blockers)
         if change.action is Action.DELETE:
             assert observed is not None
             step.delete(ctx, observed)

@@ -7,17 +7,20 @@ reporter. The CLI is the only place that talks to the user.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from orchestrator.engine.change import Action
 from orchestrator.engine.context import Interrupted
 from orchestrator.engine.phases import Phase, PhaseRegistry
-from orchestrator.engine.results import Outcome, PhaseResult
+from orchestrator.engine.prepared import PreparedPlans
+from orchestrator.engine.results import Outcome, PhaseResult, StepResult
 from orchestrator.engine.runner import Mode, Runner
 from orchestrator.engine.step import Step
-from orchestrator.errors import PreflightError, UsageError
+from orchestrator.errors import ApprovalRequired, PreflightError, UsageError
 from state.schema import StepStatus
 from state.store import StateStore
 
@@ -28,6 +31,19 @@ class Decision(StrEnum):
 
 
 Confirm = Callable[[PhaseResult, Phase], Decision]
+
+
+def _refuse(risky: Sequence[StepResult]) -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class Approval:
+    """Who approves a replacement of a cluster or node pool: `granted` by a flag, or `ask` the user."""
+
+    granted: bool = False
+    ask: Callable[[Sequence[StepResult]], bool] = _refuse
+    flag: str = "--allow-replace"
 
 
 @dataclass
@@ -51,6 +67,8 @@ class Session:
         self.runner = runner
         self.store = store
         self.config = config
+        if config is not None:
+            registry.graph(config)  # refuse a malformed step graph before anything runs
 
     # -- queries ---------------------------------------------------------------------------------
     def is_complete(self, number: int) -> bool:
@@ -93,14 +111,31 @@ class Session:
     def plan(self, numbers: Sequence[int]) -> list[PhaseResult]:
         return [self._execute(self._phase(n), Mode.PLAN) for n in numbers]
 
-    def run_phase(self, number: int, *, force: bool = False, dry_run: bool = False) -> PhaseResult:
+    def run_phase(
+        self, number: int, *, force: bool = False, dry_run: bool = False, approval: Approval | None = None
+    ) -> PhaseResult:
         phase = self._phase(number)
         self.check_order(number, force=force)
-        return self._execute(phase, Mode.PLAN if dry_run else Mode.APPLY)
+        if dry_run:
+            return self._execute(phase, Mode.PLAN)
+        self.store.begin_operation("run", [number])
+        result = self._execute(phase, Mode.APPLY, approval)
+        self._end_operation_if(not (result.failed or result.interrupted))
+        return result
 
-    def run_all(self, confirm: Confirm, *, dry_run: bool = False) -> SessionResult:
+    def run_all(
+        self, confirm: Confirm, *, dry_run: bool = False, approval: Approval | None = None
+    ) -> SessionResult:
         """Converge every available phase in order. Complete phases are checked again (a no-op unless
         something drifted); before a phase that is still pending, `confirm` decides whether to go on."""
+        if not dry_run:
+            self.store.begin_operation("run", [])
+        out = self._converge(confirm, dry_run, approval)
+        if not dry_run:
+            self._end_operation_if(not (out.failed or out.interrupted or out.stopped_at_confirmation))
+        return out
+
+    def _converge(self, confirm: Confirm, dry_run: bool, approval: Approval | None) -> SessionResult:
         out = SessionResult()
         queue = [p for p in self.registry if p.available]
         for index, phase in enumerate(queue):
@@ -111,11 +146,20 @@ class Session:
                 return out
             if index and not dry_run and pending:
                 self.preflight([phase.number])  # again: what an earlier phase made can be checked now
-            result = self._execute(phase, Mode.PLAN if dry_run else Mode.APPLY)
+            result = self._execute(phase, Mode.PLAN if dry_run else Mode.APPLY, approval)
             out.phases.append(result)
             if result.failed or result.interrupted:
                 return out
         return out
+
+    def _end_operation_if(self, finished: bool) -> None:
+        if finished:
+            self.store.end_operation()
+
+    def incomplete(self) -> list[Phase]:
+        """Available phases not done, when at least one is done: a deployment left half-built."""
+        done = [p for p in self.registry if p.available and self.is_complete(p.number)]
+        return self.pending() if done else []
 
     def resumable(self) -> bool:
         doc = self.store.document
@@ -125,44 +169,130 @@ class Session:
         )
 
     # -- actions over the whole deployment (stop/start, drills) ----------------------------------
-    def act(self, name: str, steps: list[Step], *, needs_phase: int) -> PhaseResult:
-        """Run steps that belong to no phase (e.g. stopping the clusters) once phase `needs_phase` is done."""
+    def act(self, name: str, steps: list[Step], *, needs_phase: int, command: str = "") -> PhaseResult:
+        """Run steps that belong to no phase (e.g. stopping the clusters) once phase `needs_phase` is done.
+        `command` is recorded until the steps finish, so `resume` can finish them after a kill."""
         if not self.is_complete(needs_phase):
             phase = self.registry.get(needs_phase)
             raise UsageError(f"phase {needs_phase} ({phase.name}) is not complete; run it first")
-        return PhaseResult(0, name, self.runner.execute(steps, Mode.APPLY))
+        if command:
+            self.store.begin_operation(command, [])
+        result = PhaseResult(0, name, self.runner.execute(steps, Mode.APPLY))
+        self._end_operation_if(bool(command) and not (result.failed or result.interrupted))
+        return result
 
     # -- destroy ---------------------------------------------------------------------------------
     def destroy(self, numbers: Sequence[int], *, dry_run: bool) -> list[PhaseResult]:
-        results = []
-        for number in sorted(numbers, reverse=True):
-            phase = self.registry.get(number)
-            if not phase.available:
-                continue
-            result = self._execute(phase, Mode.DESTROY_PLAN if dry_run else Mode.DESTROY)
-            results.append(result)
-            if result.failed or result.interrupted:
-                break
-        return results
+        """Tear down in reverse phase order, dependents first, and do everything that can safely be
+        done: a resource that must be kept (it holds someone else's resources, or its delete failed)
+        keeps what it depends on, in every phase; everything else this deployment owns is deleted."""
+        phases = [p for p in (self.registry.get(n) for n in sorted(numbers, reverse=True)) if p.available]
+        steps = {p.number: p.steps(self.config) for p in phases}
+        by_id: dict[str, Step] = {s.id: s for p in phases for s in steps[p.number]}
+        mode = Mode.DESTROY_PLAN if dry_run else Mode.DESTROY
+        if mode.writes:
+            self.store.begin_operation("destroy", sorted(numbers))
+        out: list[PhaseResult] = []
+        kept: dict[str, str] = {}  # step ID -> the kept step that keeps it
+        for phase in phases:
+            held: dict[str, str] = {s.id: kept[s.id] for s in steps[phase.number] if s.id in kept}
+            result = self._execute(phase, mode, held=held)
+            if not mode.writes:  # a plan: show what a kept resource keeps within its phase too
+                result = _hold_within(result, by_id, mode)
+            out.append(result)
+            for step_result in result.steps:
+                if _keeps(step_result, mode):
+                    for dep in _dependencies(by_id, step_result.step_id):
+                        kept.setdefault(dep, step_result.step_id)
+        self._end_operation_if(mode.writes and not any(r.failed or r.interrupted for r in out))
+        return out
 
     def destroy_candidates(self) -> list[int]:
         return [p.number for p in self.registry if p.available]
 
     # -- one phase -------------------------------------------------------------------------------
-    def _execute(self, phase: Phase, mode: Mode) -> PhaseResult:
-        steps: list[Step] = phase.steps(self.config)
+    def _execute(
+        self,
+        phase: Phase,
+        mode: Mode,
+        approval: Approval | None = None,
+        held: Mapping[str, str] | None = None,
+    ) -> PhaseResult:
+        """Run one phase's steps. Destroy only: those `held` (ID -> the kept step that keeps them) are
+        not deleted; they are planned, read-only, to name what they hold, and reported as kept."""
+        held = held or {}
+        everything = phase.steps(self.config)
+        steps: list[Step] = [s for s in everything if s.id not in held]
+        prepared = self._approve(steps, approval or Approval()) if mode is Mode.APPLY else None
         if mode.writes:
             self.store.set_phase(phase.number, StepStatus.RUNNING)
         try:
-            results = self.runner.execute(steps, mode)
+            ran = {r.step_id: r for r in self.runner.execute(steps, mode, prepared=prepared)}
+            if held:
+                kept = [s for s in everything if s.id in held]
+                previews = self.runner.quietly().execute(kept, Mode.DESTROY_PLAN)
+                ran.update({r.step_id: _as_kept(r, held[r.step_id]) for r in previews})
         except Interrupted:
             if mode.writes:
                 self.store.set_phase(phase.number, StepStatus.INTERRUPTED)
             raise
+        results = [ran[s.id] for s in everything if s.id in ran]
         result = PhaseResult(phase.number, phase.name, results)
         if mode.writes:
             self.store.set_phase(phase.number, _phase_status(result, mode))
         return result
+
+    def _approve(self, steps: Sequence[Step], approval: Approval) -> PreparedPlans | None:
+        """Before the first write of a phase that could destroy a cluster or a node pool, plan it and
+        stop unless each such replacement is approved. The plans are reused by the APPLY pass."""
+        if approval.granted or not any(s.replace_needs_approval for s in steps):
+            return None
+        prepared = PreparedPlans(steps)
+        planned = self.runner.quietly().execute(steps, Mode.PLAN, prepared=prepared)
+        risky = [r for r in planned if r.needs_approval]
+        if risky and not approval.ask(risky):
+            raise ApprovalRequired([_describe_risk(r) for r in risky], approval.flag)
+        return prepared
+
+
+def _keeps(result: StepResult, mode: Mode) -> bool:
+    """A destroy result that keeps the resource in place (so what it depends on stays too)."""
+    if mode is Mode.DESTROY_PLAN:
+        return bool(result.blockers) or result.outcome is Outcome.BLOCKED
+    return result.outcome is not Outcome.DONE
+
+
+def _dependencies(by_id: Mapping[str, Step], step_id: str) -> set[str]:
+    """Everything `step_id` depends on, directly or not (its subnet, VNet, resource group ...)."""
+    seen: set[str] = set()
+    todo = list(by_id[step_id].depends_on) if step_id in by_id else []
+    while todo:
+        current = todo.pop()
+        if current in seen or current not in by_id:
+            continue
+        seen.add(current)
+        todo.extend(by_id[current].depends_on)
+    return seen
+
+
+def _as_kept(result: StepResult, keeper: str) -> StepResult:
+    """A destroy result for a resource kept because `keeper` (which depends on it) is kept."""
+    return dataclasses.replace(
+        result, action=Action.NOOP, outcome=Outcome.BLOCKED, fields=(), reason=f"kept: {keeper} is kept"
+    )
+
+
+def _hold_within(result: PhaseResult, by_id: Mapping[str, Step], mode: Mode) -> PhaseResult:
+    """In a destroy plan, mark what each kept step keeps within the same phase (its VNet, its group)."""
+    keepers = [r.step_id for r in result.steps if _keeps(r, mode)]
+    held = {dep: k for k in keepers for dep in _dependencies(by_id, k)}
+    steps = [_as_kept(r, held[r.step_id]) if r.step_id in held else r for r in result.steps]
+    return dataclasses.replace(result, steps=steps)
+
+
+def _describe_risk(result: StepResult) -> str:
+    forced = ", ".join(result.forces_replacement)
+    return f"{result.step_id} ({result.title}): {forced or result.reason}"
 
 
 def _phase_status(result: PhaseResult, mode: Mode) -> StepStatus:

@@ -9,11 +9,14 @@ turns them into a Change so that every step diffs the same way (`orchestrator.en
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from orchestrator.engine.change import Action, Change
 from orchestrator.engine.diff import diff
+from orchestrator.engine.graph import OutputRef, StepId
 
 if TYPE_CHECKING:
     from orchestrator.engine.context import StepContext
@@ -25,13 +28,44 @@ OWNER_TAG = "orchestrate-deployment"
 MANAGED_BY_TAG = "managed-by"
 
 
+class Ownership(StrEnum):
+    OURS = "ours"  # made by this deployment; its own step deletes it first
+    SYSTEM = "system"  # made by Azure with the parent (a zone's SOA record): goes with the parent
+    FOREIGN = "foreign"  # someone else's: the parent must not be deleted
+
+
+@dataclass(frozen=True)
+class Child:
+    """A resource inside a container (a subnet of a VNet, a pool of a cluster, a record of a zone)."""
+
+    kind: str
+    name: str
+    ownership: Ownership
+
+    def describe(self) -> str:
+        """`subnet snet-x`, or an ARM type and name as in a resource ID: `Microsoft.Network/…/nsg-x`."""
+        return f"{self.kind}/{self.name}" if "/" in self.kind else f"{self.kind} {self.name}"
+
+
+def foreign_children(children: Sequence[Child]) -> tuple[str, ...]:
+    return tuple(sorted(c.describe() for c in children if c.ownership is Ownership.FOREIGN))
+
+
 class Step(ABC):
     """Subclasses set `id`, `phase`, `title`, and usually `depends_on` in `__init__`."""
 
     kind: str = "*"  # resource kind, selects the server-owned fields left out of diffs
     default_timeout_s: ClassVar[float] = 1800.0
+    # Replacing or deleting this resource destroys what runs on it (an AKS cluster, a node pool):
+    # `--yes` alone never approves that; `run` stops first unless the user approves it.
+    replace_needs_approval: ClassVar[bool] = False
 
-    def __init__(self, step_id: str, *, phase: int, title: str, depends_on: tuple[str, ...] = ()):
+    # The output keys later steps may read (`OutputRef`); the graph check refuses a reference to any other.
+    provides: ClassVar[frozenset[str]] = frozenset({"id", "name"})
+
+    def __init__(
+        self, step_id: StepId, *, phase: int, title: str, depends_on: tuple[StepId, ...] = ()
+    ) -> None:
         self.id = step_id
         self.phase = phase
         self.title = title
@@ -66,6 +100,21 @@ class Step(ABC):
         tags = observed.get("tags") or {}
         return bool(tags.get(OWNER_TAG) == ctx.deployment)
 
+    def reads(self) -> tuple[OutputRef[Any], ...]:
+        """The outputs of other steps this step uses (each must be a dependency); see `ctx.output`."""
+        return ()
+
+    def children(self, ctx: StepContext, observed: Document) -> list[Child]:
+        """The resources inside this one that Azure deletes with it. Containers override this, so
+        destroy never takes a child this deployment does not own (see `plan_destroy`)."""
+        return []
+
+    def exclusive_keys(self) -> tuple[str, ...]:
+        """What Azure changes one operation at a time and this step writes (an AKS cluster, the
+        federated credentials of one identity): while this step applies or destroys, no other step
+        holding one of these keys runs (`orchestrator.engine.scheduler.KeyLocks`)."""
+        return ()
+
     def reattach(self, ctx: StepContext, operation: str, continuation: str) -> None:  # noqa: B027
         """Re-attach to a long-running operation a previous process started (see `ctx.lro`).
 
@@ -93,6 +142,10 @@ class Step(ABC):
             return Change.noop("already absent"), None
         if not self.owned(ctx, observed):
             return Change.noop(f"not owned by deployment {ctx.deployment!r}: left in place"), observed
+        foreign = foreign_children(self.children(ctx, observed))
+        if foreign:
+            reason = f"kept: it holds what deployment {ctx.deployment!r} does not own: {', '.join(foreign)}"
+            return Change(Action.NOOP, reason=reason, blockers=foreign), observed
         return Change(Action.DELETE), observed
 
 

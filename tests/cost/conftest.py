@@ -49,3 +49,11 @@ def prices() -> PriceTable:
 @pytest.fixture
 def config() -> Deployment:
     return Deployment()
+
+
+@pytest.fixture
+def seed_without_mesh(config: Deployment) -> Deployment:
+    """The seed without Cluster Mesh (`cilium.cluster_mesh: false`): no internal load balancer per
+    cluster. The budget arithmetic worked by hand in test_cost_budget.py uses it, so a stopped floor
+    under $80 leaves hours to schedule; the mesh's own lines are checked in test_cost_estimator.py."""
+    return config.model_copy(update={"cilium": config.cilium.model_copy(update={"cluster_mesh": False})})

@@ -27,7 +27,8 @@ def with_budget(config: Deployment, usd: float, strict: bool = False) -> Deploym
     )
 
 
-def test_hours_within_80_dollars(config: Deployment, prices: PriceTable) -> None:
+def test_hours_within_80_dollars(seed_without_mesh: Deployment, prices: PriceTable) -> None:
+    config = seed_without_mesh
     # stopped floor 74.05 (test_cost_estimator); 12 h: system 3 x cents(12 x 0.123 = 1.476) = 4.44,
     # Spot mgmt cents(12 x 0.0246 = 0.2952) = 0.30, app1/app2 2 x cents(24 x 0.0246 = 0.5904) = 1.18,
     # logs 8 x 0.25 / 24 x 12 = 1 GB (free) -> 74.05 + 4.44 + 0.30 + 1.18 = 79.97 <= 80
@@ -37,7 +38,8 @@ def test_hours_within_80_dollars(config: Deployment, prices: PriceTable) -> None
     assert hours_within_budget(config, prices, D(80)) == 12
 
 
-def test_schedule_for_12_hours_is_one_two_hour_slot_a_week(config: Deployment, prices: PriceTable) -> None:
+def test_schedule_for_12_hours_is_one_two_hour_slot_a_week(seed_without_mesh: Deployment, prices: PriceTable) -> None:
+    config = seed_without_mesh
     # Mon-Fri: 12 / 21.7262 -> 0 h/day; Mon/Wed/Fri 12 / 13.0357 -> 0;
     # Tue/Thu 12 / 8.6905 -> 1 (below the 2 h minimum session)
     # Wed: 12 / 4.3452 -> 2 h/day -> 2 x 4.3452 = 8.69 -> 8.7 h a month
@@ -61,7 +63,8 @@ def test_long_days_end_at_midnight(config: Deployment, prices: PriceTable) -> No
     assert schedule is not None and schedule.label == "Mon-Fri 01:00-24:00 KST"
 
 
-def test_whole_month_is_24x7(config: Deployment, prices: PriceTable) -> None:
+def test_whole_month_is_24x7(seed_without_mesh: Deployment, prices: PriceTable) -> None:
+    config = seed_without_mesh
     mode = budget_mode(with_budget(config, 1000), prices)
     assert mode.hours_per_month_within_budget == 730
     assert mode.schedule is not None and mode.schedule.label == "24x7"
@@ -79,7 +82,8 @@ def test_free_grant_cap(prices: PriceTable) -> None:
     assert free_grant_cap(prices) == 0.16
 
 
-def test_verdict_with_levers(config: Deployment, prices: PriceTable) -> None:
+def test_verdict_with_levers(seed_without_mesh: Deployment, prices: PriceTable) -> None:
+    config = seed_without_mesh
     verdict = budget_check(with_budget(config, 80, strict=True), prices)
     assert not verdict.ok and verdict.fails_preflight
     # 619.73 - 80 = 539.73
@@ -114,7 +118,8 @@ def test_all_levers_together_fit_more_hours(config: Deployment, prices: PriceTab
     assert hours_within_budget(levered, prices, D(80)) > hours_within_budget(config, prices, D(80))
 
 
-def test_destroying_between_runs_removes_the_floor(config: Deployment, prices: PriceTable) -> None:
+def test_destroying_between_runs_removes_the_floor(seed_without_mesh: Deployment, prices: PriceTable) -> None:
+    config = seed_without_mesh
     # floor without clusters: DNS 0.50 + Blob 0.25 + snapshots 0.30 = 1.05
     assert monthly_total(config, prices, D(0), teardown=True) == D("1.05")
     # 109 h: system 3 x cents(13.407) = 40.23; Spot 2.68 + 2 x 5.36 = 13.40; LB 3 x cents(2.725) = 8.19;
@@ -123,3 +128,12 @@ def test_destroying_between_runs_removes_the_floor(config: Deployment, prices: P
     assert monthly_total(config, prices, D(109), teardown=True) == D("79.26")
     assert monthly_total(config, prices, D(110), teardown=True) == D("80.09")
     assert budget_mode(config, prices).hours_if_destroyed_between_runs == 109
+
+
+def test_with_the_mesh_the_stopped_floor_alone_exceeds_80_dollars(config: Deployment, prices: PriceTable) -> None:
+    # stopped floor 74.05 + 3 mesh internal LBs x 18.25 = 128.80 > 80: stopping cannot fit the budget,
+    # only destroying the clusters between runs does
+    mode = budget_mode(config, prices)
+    assert mode.stopped_monthly == D("128.80")
+    assert mode.hours_per_month_within_budget == 0 and mode.schedule is None
+    assert mode.hours_if_destroyed_between_runs == 101

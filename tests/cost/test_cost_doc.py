@@ -33,5 +33,7 @@ def test_doc_budget_hours_and_stopped_floor_match_the_estimator() -> None:
     floor = Decimal(marked(r"\*\*정지 상태 월 합계\*\* \| \*\*\$([0-9,]+\.[0-9]{2})\*\*"))
     assert hours == report.budget.hours_per_month_within_budget
     assert floor == report.budget.stopped_monthly
-    assert report.budget.schedule is not None
-    assert report.budget.schedule.label in DOC.read_text(encoding="utf-8")
+    if report.budget.schedule is not None:  # none when the stopped floor alone is over the budget
+        assert report.budget.schedule.label in DOC.read_text(encoding="utf-8")
+    destroyed = int(marked(r"\*\*삭제 후 재생성 시 월 가동 시간: ([0-9]+)시간\*\*"))
+    assert destroyed == report.budget.hours_if_destroyed_between_runs

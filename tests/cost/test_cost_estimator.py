@@ -142,26 +142,27 @@ def test_alert_time_series_beyond_the_free_ten(config: Deployment, prices: Price
 
 def test_demo_total_is_the_sum_of_the_hand_worked_lines(config: Deployment, prices: PriceTable) -> None:
     # system 3 x 89.79 = 269.37; Spot 17.96 + 35.92 + 35.92 = 89.80; LB 3 x 18.25 = 54.75;
-    # IPs 5 x 3.65 = 18.25; DNS 0.50; Key Vault 0.03; Log Analytics 186.48; Blob 0.25; snapshots 0.30
-    # = 619.73; min: Spot 3 x 17.96 = 53.88 and LA (6 nodes: 1.5 x 30.41667 - 5 = 40.625 x 3.34 = 135.69)
+    # IPs 5 x 3.65 = 18.25; DNS 0.50; Key Vault 0.03; Log Analytics 186.48; Blob 0.25; snapshots 0.30;
+    # Cluster Mesh internal LBs 3 x 18.25 = 54.75 (phase 3) = 674.48; min: Spot 3 x 17.96 = 53.88 and LA (6 nodes: 1.5 x 30.41667 - 5 = 40.625 x 3.34 = 135.69)
     report = estimate(config, prices)
-    assert report.demo.monthly_total == D("619.73")
-    assert report.demo.monthly_min == D("619.73") - D("89.80") + D("53.88") - D("186.48") + D("135.69")
+    assert report.demo.monthly_total == D("674.48")
+    assert report.demo.monthly_min == D("674.48") - D("89.80") + D("53.88") - D("186.48") + D("135.69")
     assert report.demo.monthly_total == sum(i.monthly for i in report.demo.items)
 
 
 def test_stopped_month_keeps_only_what_bills_while_stopped(config: Deployment, prices: PriceTable) -> None:
-    # DNS 0.50 + 3 LB x 18.25 + 5 IPs x 3.65 + Blob 0.25 + snapshots 0.30 = 74.05
-    assert monthly_total(config, prices, D(0)) == D("74.05")
-    assert estimate(config, prices).demo.stopped_monthly == D("74.05")
+    # DNS 0.50 + 3 LB x 18.25 + 5 IPs x 3.65 + Blob 0.25 + snapshots 0.30 = 74.05,
+    # + 3 internal LBs of the mesh x 18.25 = 128.80 (they stay while the clusters are stopped)
+    assert monthly_total(config, prices, D(0)) == D("128.80")
+    assert estimate(config, prices).demo.stopped_monthly == D("128.80")
 
 
 def test_per_cluster_and_per_phase_totals_add_up(config: Deployment, prices: PriceTable) -> None:
     demo = estimate(config, prices).demo
-    # aks-mgmt: 89.79 system + 17.96 Spot + 18.25 LB + 3.65 IP = 129.65
-    assert demo.by_cluster()["aks-mgmt"] == D("129.65")
-    # phase 3: two Gateway IPs, 2 x 3.65 = 7.30
-    assert demo.by_phase()["3-cni-mesh-ingress"] == D("7.30")
+    # aks-mgmt: 89.79 system + 17.96 Spot + 18.25 LB + 3.65 IP + 18.25 mesh internal LB = 147.90
+    assert demo.by_cluster()["aks-mgmt"] == D("147.90")
+    # phase 3: two Gateway IPs, 2 x 3.65 = 7.30, and three mesh internal LBs, 3 x 18.25 = 54.75 -> 62.05
+    assert demo.by_phase()["3-cni-mesh-ingress"] == D("62.05")
     assert sum(demo.by_phase().values()) == demo.monthly_total
 
 
@@ -178,7 +179,7 @@ def test_production_deltas(config: Deployment, prices: PriceTable) -> None:
 
 def test_delta_from_nothing_is_the_whole_bill(config: Deployment, prices: PriceTable) -> None:
     delta = estimate_delta(None, config, prices)
-    assert delta.before_total == 0 and delta.after_total == delta.delta == D("619.73")
+    assert delta.before_total == 0 and delta.after_total == delta.delta == D("674.48")
 
 
 def test_delta_of_one_more_spot_node(config: Deployment, prices: PriceTable) -> None:
@@ -205,3 +206,17 @@ def test_refresh_interval_parsing() -> None:
     assert refresh_hours("1h") == 1 and refresh_hours("30m") == D("0.5")
     with pytest.raises(ValueError, match="refresh interval"):
         refresh_hours("0h")
+
+
+def test_cluster_mesh_adds_an_internal_load_balancer_per_cluster(
+    config: Deployment, seed_without_mesh: Deployment, prices: PriceTable
+) -> None:
+    # AKS serves internal LoadBalancer Services from a second Standard LB (kubernetes-internal):
+    # $0.025 x 730 h = 18.25 per cluster, phase 3, billed while stopped
+    mesh = [i for i in price_items(config, prices, MONTH) if i.resource == "internal load balancer (Cluster Mesh)"]
+    assert [(i.cluster, i.phase, i.monthly, i.while_stopped) for i in mesh] == [
+        (c, 3, D("18.25"), True) for c in ("aks-mgmt", "aks-app1", "aks-app2")
+    ]
+    assert estimate(config, prices).demo.monthly_total - estimate(seed_without_mesh, prices).demo.monthly_total == D("54.75")
+    single = config.model_copy(update={"clusters": config.clusters[:1]})
+    assert not [i for i in price_items(single, prices, MONTH) if "Cluster Mesh" in i.resource]

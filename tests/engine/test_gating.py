@@ -84,7 +84,7 @@ def test_pty_answer_yes_continues(workdir: Path, server: RecordServer) -> None:
     code, screen = _run_in_pty(workdir, server, "y")
     assert code == 0, screen
     assert "Phase 1 (Network foundation) complete: 6 created" in screen
-    assert "Phase 2 adds about $" in screen and "all phases together: $619.73/month" in screen
+    assert "Phase 2 adds about $" in screen and "all phases together: $674.48/month" in screen
     assert len(server.records) == 12
 
 
@@ -137,14 +137,18 @@ def test_a_step_that_outlives_its_timeout_fails_and_blocks_nothing_else(
     assert server.stats.creates["pool-b"] == 1
 
 
-def test_resume_with_nothing_interrupted_changes_nothing(
+def test_resume_with_nothing_interrupted_changes_nothing_and_says_what_is_missing(
     records_cli: RunRecords, server: RecordServer
 ) -> None:
     assert records_cli("run", "--phase", "1").code == 0
     server.reset_counts()
-    result = records_cli("resume", "--yes")
-    assert result.code == 0 and "Nothing to resume" in result.stderr
+    result = records_cli("resume", "--yes")  # `run --phase 1` finished: nothing was interrupted
+    assert result.code == 2, result.stderr  # but an automation must not read success: phase 2 is missing
+    assert "incomplete" in result.stderr and "phase 2" in result.stderr and " run" in result.stderr
     assert server.stats.writes == 0 and "identity" not in server.records  # phase 2 was not started
+    assert records_cli("run", "--yes").code == 0
+    finished = records_cli("resume", "--yes")
+    assert finished.code == 0 and "Nothing to resume" in finished.stderr
 
 
 def test_destroy_asks_for_the_deployment_name_on_a_terminal(

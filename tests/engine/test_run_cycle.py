@@ -25,7 +25,7 @@ def test_run_creates_everything_then_rerun_is_all_noop_with_zero_writes(
     assert doc["command"] == "run" and doc["exit_code"] == 0
     assert [p["status"] for p in doc["phases"]] == ["done", "done"]
     assert {s["action"] for s in _steps(doc).values()} == {"create"}
-    assert doc["changes"] == {"create": 12, "update": 0, "delete": 0, "noop": 0}
+    assert doc["changes"] == {"create": 12, "update": 0, "delete": 0, "replace": 0, "noop": 0}
     assert set(server.records) == {s.split("/")[1] for s in PHASE1 + PHASE2}
     assert all(count == 1 for count in server.stats.creates.values())
 
@@ -129,5 +129,5 @@ def test_the_json_document_has_every_key_scripts_rely_on(records_cli: RunRecords
     phase = doc["phases"][0]
     assert set(phase) == {"number", "name", "status", "steps"}
     assert set(phase["steps"][0]) >= {"id", "action", "status", "duration_s", "changes"}
-    assert set(doc["changes"]) == {"create", "update", "delete", "noop"}
+    assert set(doc["changes"]) == {"create", "update", "delete", "replace", "noop"}
     assert doc["api_requests"] == {"azure": {"read": 0, "write": 0}, "kubernetes": {"read": 0, "write": 0}}

@@ -17,6 +17,7 @@ from kubernetes import client, config
 from kubernetes.dynamic import DynamicClient
 
 from emulator.k8s import KubeCluster
+from emulator.streaming import send_chunked
 
 TOKEN = "test-token"
 
@@ -37,6 +38,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         rest = "/" + (parts[3] if len(parts) > 3 else "")
         resp = cluster.handle(self.command, rest, parse_qs(url.query), dict(self.headers.items()), body)
+        if resp.stream is not None:  # a watch
+            send_chunked(self, resp.status, resp.headers, resp.stream)
+            return
         self._reply(resp.status, resp.headers, resp.body)
 
     def _reply(self, status: int, headers: dict[str, str], body: bytes) -> None:
