@@ -39,3 +39,12 @@ def enforce_budget(verdict: BudgetVerdict, *, strict: bool) -> None:
         ),
     ]
     raise PreflightError(problems)
+
+
+def helm_problem() -> str | None:
+    """What is wrong with the `helm` this process would use (PATH, then beside the running Python),
+    with how to install it; None when helm 3.14 or newer is there."""
+    from orchestrator.charts.helm import find_helm
+    from orchestrator.charts.helm import helm_problem as check
+
+    return check(find_helm())

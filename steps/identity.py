@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from orchestrator.azure.retry import call_azure
 from orchestrator.config.model import Cluster, Deployment
 from orchestrator.engine.graph import KnownAfterApply, OutputRef
 from orchestrator.engine.step import Document, Outputs
+from orchestrator.errors import NotFound
 from steps import ids, names
 from steps.aks_shared import PHASE, cluster_tags
 from steps.arm import ArmStep
@@ -102,7 +104,19 @@ class SubnetRoleStep(ArmStep):
         return principal
 
     def read(self, ctx: StepContext) -> Any:
-        return ctx.services.azure.authorization().role_assignments.get(self._scope(ctx), self._name(ctx))
+        """Our assignment by its deterministic name, else the same role given to this identity under
+        another name (by hand, or by another tool): either way the role is there."""
+        ops = ctx.services.azure.authorization().role_assignments
+        try:
+            return call_azure(lambda: ops.get(self._scope(ctx), self._name(ctx)))
+        except NotFound:
+            principal = ctx.output(self.identity_step.principal_id)
+            if isinstance(principal, KnownAfterApply):
+                raise  # no identity yet: nothing can hold the role
+            existing = call_azure(lambda: self._same_role_elsewhere(ctx))
+            if existing is None:
+                raise
+            return existing
 
     def desired(self, ctx: StepContext) -> Document:
         role = f"/subscriptions/{sub_of(ctx)}/providers/Microsoft.Authorization/roleDefinitions/{names.NETWORK_CONTRIBUTOR}"
@@ -119,9 +133,23 @@ class SubnetRoleStep(ArmStep):
         try:
             return ops.create(self._scope(ctx), self._name(ctx), body)
         except Exception as exc:  # the SDK error is mapped below; only RoleAssignmentExists is fine here
-            if getattr(getattr(exc, "error", None), "code", "") == "RoleAssignmentExists":
-                return body  # the same role is already assigned to this identity under another name
-            raise
+            if getattr(getattr(exc, "error", None), "code", "") != "RoleAssignmentExists":
+                raise
+            existing = self._same_role_elsewhere(ctx)  # the same role, given to this identity by another name
+            if existing is None:
+                raise
+            return existing
+
+    def _same_role_elsewhere(self, ctx: StepContext) -> Any:
+        """The assignment of Network Contributor to this identity on the subnet, whatever its name."""
+        principal = self._principal(ctx)
+        ops = ctx.services.azure.authorization().role_assignments
+        found = ops.list_for_scope(self._scope(ctx), filter=f"principalId eq '{principal}'")
+        for assignment in found:
+            role = str(getattr(assignment, "role_definition_id", "") or "")
+            if role.rsplit("/", 1)[-1].lower() == names.NETWORK_CONTRIBUTOR.lower():
+                return assignment
+        return None
 
     def remove(self, ctx: StepContext, continuation: str | None) -> Any:
         return ctx.services.azure.authorization().role_assignments.delete(self._scope(ctx), self._name(ctx))

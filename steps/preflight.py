@@ -180,3 +180,12 @@ def _quota(config: Deployment, services: Any, skus: dict[str, Sku]) -> Iterator[
                 f" {free} of {entry.limit} are free. Request at least {int(entry.current_value) + amount}"
                 " (Portal: Quotas > Compute), or lower the node counts in clusters[*]",
             )
+
+
+def chart_release_preflight(config: Deployment, services: Any) -> list[Problem]:
+    """Phases 3-7 render charts with the `helm` CLI: it must be there, 3.14 or newer (exit 2 if not).
+    Wire it as (or into) the phase's `Phase.preflight` in steps/registry.py."""
+    from orchestrator.preflight import helm_problem
+
+    problem = helm_problem()
+    return [] if problem is None else [Problem("tools: helm", problem)]

@@ -30,7 +30,7 @@ from steps.release_plan import ObjectAction, ReleasePlan, desired_body, observed
 if TYPE_CHECKING:
     from orchestrator.engine.context import StepContext
 
-__all__ = ["ManifestStep", "Readiness", "ReleaseStep"]
+__all__ = ["ChartRelease", "ManifestStep", "Readiness", "ReleaseStep"]
 Values = Callable[["StepContext"], dict[str, Any]]
 
 
@@ -42,7 +42,7 @@ def renderer_of(ctx: StepContext) -> Renderer:
     return renderer
 
 
-class _Release(Step):
+class ChartRelease(Step):
     kind = "orchestrate/release"
     default_timeout_s: ClassVar[float] = 900.0
     provides: ClassVar[frozenset[str]] = frozenset(
@@ -198,7 +198,7 @@ class _Release(Step):
         return True  # only objects carrying this release's and deployment's labels are ever observed
 
 
-class ReleaseStep(_Release):
+class ReleaseStep(ChartRelease):
     def __init__(
         self,
         step_id: StepId,
@@ -238,7 +238,7 @@ class ReleaseStep(_Release):
         )
 
 
-class ManifestStep(_Release):
+class ManifestStep(ChartRelease):
     """A pinned release manifest (the Gateway API CRDs), keyed into the lock file's `manifests:`."""
 
     def __init__(

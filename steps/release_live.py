@@ -66,7 +66,10 @@ class LiveRelease:
             resource = self.resource(api_version, kind)
             if resource is None:
                 continue
-            listed = call_kube(lambda: resource.get(label_selector=self.selector))  # noqa: B023
+            try:
+                listed = call_kube(lambda: resource.get(label_selector=self.selector))  # noqa: B023
+            except NotFound:  # the kind went away with its CRD (discovery had not caught up)
+                continue
             for item in listed.to_dict().get("items") or []:
                 meta = item.get("metadata") or {}
                 ref = ObjectRef(api_version, kind, str(meta.get("namespace") or ""), str(meta["name"]))

@@ -21,7 +21,6 @@ Obj = dict[str, Any]
 ARM_STATE = "arm-state.json"
 KUBE_EXTRAS = "aks_kube"
 CLUSTER_TYPE = "microsoft.containerservice/managedclusters"
-NSG_TYPE = "microsoft.network/networksecuritygroups"
 SUBNET_TYPE = "microsoft.network/virtualnetworks/subnets"
 
 
@@ -61,18 +60,37 @@ class CloudView:
         ]
 
     def cluster_subnet(self, cluster_id: str) -> str | None:
-        """The subnet ID of the cluster's first agent pool (where its nodes are)."""
-        cluster = self.resource(cluster_id) or {}
-        for pool in cluster.get("properties", {}).get("agentPoolProfiles") or []:
-            if pool.get("vnetSubnetID"):
-                return str(pool["vnetSubnetID"])
-        return None
+        """The subnet ID of the cluster's node pools (its System pool's first), where its nodes are."""
+        prefix = f"{cluster_id.lower()}/agentpools/"
+        pools = [
+            entry.get("body") or {}
+            for key, entry in sorted((self._arm.get("resources") or {}).items())
+            if key.startswith(prefix) and isinstance(entry, dict)
+        ]
+        inline = (self.resource(cluster_id) or {}).get("properties", {}).get("agentPoolProfiles") or []
+        candidates = [p.get("properties") or {} for p in pools] + list(inline)
+        candidates.sort(key=lambda p: str(p.get("mode", "")).lower() != "system")
+        return next((str(p["vnetSubnetID"]) for p in candidates if p.get("vnetSubnetID")), None)
 
     def subnet(self, subnet_id: str) -> Obj | None:
         return self.resource(subnet_id)
 
-    def nsgs(self) -> list[Obj]:
-        return self.of_type(NSG_TYPE)
+    def nsg(self, nsg_id: str) -> Obj | None:
+        """The NSG with its rules: inline ones and the child ``securityRules`` resources."""
+        body = self.resource(nsg_id)
+        if body is None:
+            return None
+        prefix = f"{nsg_id.lower()}/securityrules/"
+        children = [
+            entry.get("body") or {}
+            for key, entry in (self._arm.get("resources") or {}).items()
+            if key.startswith(prefix) and isinstance(entry, dict)
+        ]
+        props = dict(body.get("properties") or {})
+        names = {r.get("name") for r in children}
+        inline = [r for r in props.get("securityRules") or [] if r.get("name") not in names]
+        props["securityRules"] = [*inline, *children]
+        return {**body, "properties": props}
 
     # -- peer clusters --------------------------------------------------------------------------
     def clusters(self) -> dict[str, str]:

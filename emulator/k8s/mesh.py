@@ -38,7 +38,7 @@ def subnet_of(view: CloudView, subnet_id: str | None) -> Network | None:
     props = body.get("properties") or {}
     nsg_id = (props.get("networkSecurityGroup") or {}).get("id")
     cidr = props.get("addressPrefix") or (props.get("addressPrefixes") or [""])[0]
-    return Network(str(cidr), view.resource(nsg_id) if nsg_id else None)
+    return Network(str(cidr), view.nsg(str(nsg_id)) if nsg_id else None)
 
 
 def subnet_holding(view: CloudView, ip: str) -> Network | None:
@@ -113,11 +113,16 @@ def _firewall(view: CloudView, a: MeshFacts, b: MeshFacts, nets: dict[str, Netwo
             if reason:
                 out.append(f"{a.name} -> {b.name} clustermesh-apiserver {b.apiserver_ip}:2379: {reason}")
                 break
-    node = b.node_ips[0] if b.node_ips else dst.cidr
-    reason = blocked(src.nsg, dst.nsg, Flow(src.cidr, node, "Udp", VXLAN_PORT))
+    reason = blocked(src.nsg, dst.nsg, Flow(src.cidr, _node(b, dst), "Udp", VXLAN_PORT))
     if reason:
         out.append(f"{a.name} -> {b.name} VXLAN (UDP 8472): {reason}")
     return out
+
+
+def _node(facts: MeshFacts, net: Network) -> str:
+    """A node address of the cluster in its subnet (the subnet itself when no node IP is in it)."""
+    inside = [ip for ip in facts.node_ips if ipaddress.ip_address(ip) in ipaddress.ip_network(net.cidr)]
+    return inside[0] if inside else net.cidr
 
 
 def direction(view: CloudView, a: MeshFacts, b: MeshFacts, nets: dict[str, Network | None]) -> list[str]:
@@ -139,6 +144,5 @@ def health_warnings(a: MeshFacts, b: MeshFacts, nets: dict[str, Network | None])
     src, dst = nets.get(a.cluster_id), nets.get(b.cluster_id)
     if src is None or dst is None:
         return []
-    node = b.node_ips[0] if b.node_ips else dst.cidr
-    reason = blocked(src.nsg, dst.nsg, Flow(src.cidr, node, "Tcp", HEALTH_PORT))
+    reason = blocked(src.nsg, dst.nsg, Flow(src.cidr, _node(b, dst), "Tcp", HEALTH_PORT))
     return [f"{a.name} -> {b.name} cilium-health (TCP 4240): {reason}"] if reason else []

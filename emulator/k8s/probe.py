@@ -15,7 +15,7 @@ from typing import Any
 from .cloudview import CloudView, view_of
 from .extensions import ControllerContext
 from .kubelet import EXIT_CODE, PROBE, TERMINATION
-from .mesh import Network, link, subnet_of
+from .mesh import Network, health_warnings, link, subnet_of
 from .meshfacts import BUCKETS, GLOBAL, ContextSource, MeshFacts, Source, collect, ready_backends
 
 Obj = dict[str, Any]
@@ -62,7 +62,9 @@ def verdict(view: CloudView | None, own: Source, own_id: str, target: str) -> tu
         problems = link(view, me, facts, nets)
         backends = ready_backends(src, namespace, name)
         if not problems and backends:
-            return 0, f"{host} answered by {facts.name} ({backends} ready backend(s)) through Cluster Mesh"
+            warnings = "; ".join([*health_warnings(me, facts, nets), *health_warnings(facts, me, nets)])
+            note = f" (cilium-health would report: {warnings})" if warnings else ""
+            return 0, f"{host} answered by {facts.name} ({backends} ready backend(s)) through Cluster Mesh{note}"
         causes = problems or [f"no ready backend of global Service {target}"]
         reasons.append(f"peer {facts.name or facts.cluster_id}: {'; '.join(causes)}")
     detail = " | ".join(reasons) or "no peer cluster"

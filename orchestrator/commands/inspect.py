@@ -29,10 +29,41 @@ def status(state: CliState) -> int:
     names = {p.number: p.name for p in registry}
     available = {p.number for p in registry if p.available}
     if state.json:
-        emit_document(state, _status_document(doc, names))
+        emit_document(state, {**_status_document(doc, names), "releases": releases_of(doc)})
     else:
         render_status(state.stdout, doc, names, available)
+        _render_releases(state, releases_of(doc))
     return 0
+
+
+def releases_of(doc: Any) -> list[dict[str, Any]]:
+    """The chart releases the state records (a release step's outputs: chart, version, digest and
+    object count; never an object's content), as `helm list` would show Helm's own."""
+    if doc is None:
+        return []
+    keys = ("cluster", "release", "namespace", "chart", "version", "digest", "objects")
+    return [
+        {"step": sid, **{k: s.outputs.get(k) for k in keys}, "status": s.status.value}
+        for sid, s in sorted(doc.steps.items())
+        if s.outputs.get("release") and s.outputs.get("chart")
+    ]
+
+
+def _render_releases(state: CliState, releases: list[dict[str, Any]]) -> None:
+    if not releases:
+        return
+    from rich.table import Table
+
+    table = Table(
+        title="Chart releases (rendered and applied by orchestrate; `helm list` does not show them)"
+    )
+    for column in ("cluster", "release", "namespace", "chart", "version", "objects", "status"):
+        table.add_column(column)
+    for r in releases:
+        table.add_row(
+            *(str(r[c]) for c in ("cluster", "release", "namespace", "chart", "version", "objects", "status"))
+        )
+    state.stdout.print(table)
 
 
 def _deployment_name(state: CliState) -> str:

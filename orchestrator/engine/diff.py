@@ -85,7 +85,9 @@ def diff(
     patterns = [*ignored_patterns(kind), *extra_ignored]
     # A resource that does not exist yet has nothing to compare: each field it will get is listed.
     rules = rules_for(kind) if observed is not None else {}
-    return [c for c in _walk("", desired, observed, rules) if not matches(c.path, patterns)]
+    # Order matters in Kubernetes lists (container args, command); ARM's string lists are sets.
+    ordered = kind != "*" and not kind.startswith("Microsoft.")
+    return [c for c in _walk("", desired, observed, rules, ordered) if not matches(c.path, patterns)]
 
 
 def matches(path: str, patterns: Sequence[str]) -> bool:
@@ -122,7 +124,7 @@ def _join(base: str, key: str) -> str:
     return f"{base}.{key}" if base else key
 
 
-def _walk(path: str, desired: Any, observed: Any, rules: Rules) -> Iterator[FieldChange]:
+def _walk(path: str, desired: Any, observed: Any, rules: Rules, ordered: bool) -> Iterator[FieldChange]:
     rule = rules.get(_generic(path))
     if isinstance(desired, Mapping):
         if not isinstance(observed, Mapping) and observed is not None:
@@ -130,17 +132,17 @@ def _walk(path: str, desired: Any, observed: Any, rules: Rules) -> Iterator[Fiel
             return
         live = observed or {}
         if rule is not None and rule.compare is Compare.ID_KEYS:
-            yield from _walk_id_keyed(path, desired, live, rules)
+            yield from _walk_id_keyed(path, desired, live, rules, ordered)
             return
         for key, value in desired.items():
             child = _join(path, str(key))
             live_value = _live(live, str(key), desired, rules.get(_generic(child)))
-            yield from _walk(child, value, live_value, rules)
+            yield from _walk(child, value, live_value, rules, ordered)
         return
     if isinstance(desired, list) and _named(desired) and (observed is None or _named(observed)):
-        yield from _walk_named(path, desired, observed or [], rules)
+        yield from _walk_named(path, desired, observed or [], rules, ordered)
         return
-    if not _same(rule, desired, observed):
+    if not _same(rule, desired, observed, ordered):
         yield FieldChange(path, observed, desired)
 
 
@@ -155,9 +157,9 @@ def _live(live: Mapping[str, Any], key: str, siblings: Mapping[str, Any], rule: 
     return rule.default if rule.default_applies(siblings) else None
 
 
-def _same(rule: Rule | None, desired: Any, observed: Any) -> bool:
+def _same(rule: Rule | None, desired: Any, observed: Any, ordered: bool) -> bool:
     if rule is None:
-        return exact(desired, observed)
+        return exact(desired, observed, ordered=ordered)
     if rule.plural and isinstance(observed, list) and not isinstance(desired, list):
         return len(observed) == 1 and same(rule.compare, desired, observed[0])
     return same(rule.compare, desired, observed)
@@ -167,7 +169,9 @@ def _named(items: Sequence[Any]) -> bool:
     return bool(items) and all(isinstance(i, Mapping) and "name" in i for i in items)
 
 
-def _walk_named(path: str, desired: list[Any], observed: list[Any], rules: Rules) -> Iterator[FieldChange]:
+def _walk_named(
+    path: str, desired: list[Any], observed: list[Any], rules: Rules, ordered: bool
+) -> Iterator[FieldChange]:
     live = {str(i["name"]).lower(): i for i in observed}
     wanted = {str(i["name"]).lower() for i in desired}
     for item in desired:
@@ -175,14 +179,14 @@ def _walk_named(path: str, desired: list[Any], observed: list[Any], rules: Rules
         rest = {k: v for k, v in item.items() if k != "name"}  # matched by name already (case-insensitive)
         match = live.get(name.lower())
         # An item that is not there yet is listed field by field, as a new resource is.
-        yield from _walk(f"{path}[{name}]", rest, match or {}, rules if match is not None else {})
+        yield from _walk(f"{path}[{name}]", rest, match or {}, rules if match is not None else {}, ordered)
     for name, item in live.items():
         if name not in wanted:
             yield FieldChange(f"{path}[{item['name']}]", item, None)
 
 
 def _walk_id_keyed(
-    path: str, desired: Mapping[str, Any], live: Mapping[str, Any], rules: Rules
+    path: str, desired: Mapping[str, Any], live: Mapping[str, Any], rules: Rules, ordered: bool
 ) -> Iterator[FieldChange]:
     """A map keyed by resource IDs: a key matches the same ID in any case."""
     by_id = {str(k).lower(): v for k, v in live.items()}
@@ -191,4 +195,4 @@ def _walk_id_keyed(
         if str(key).lower() not in by_id:
             yield FieldChange(child, None, value)
             continue
-        yield from _walk(child, value, by_id[str(key).lower()], rules)
+        yield from _walk(child, value, by_id[str(key).lower()], rules, ordered)

@@ -235,12 +235,14 @@ def same(compare: Compare, desired: Any, observed: Any) -> bool:
     return _COMPARISONS[compare](desired, observed)
 
 
-def exact(desired: Any, observed: Any) -> bool:
-    """The comparison of fields no table names (as before the tables existed)."""
+def exact(desired: Any, observed: Any, *, ordered: bool = False) -> bool:
+    """The comparison of fields no table names. String lists are sets unless `ordered` (Kubernetes:
+    a container's args or command keep their order)."""
     if isinstance(desired, str) and isinstance(observed, str):
         # A value shaped like an ARM resource ID is one, wherever it sits.
         return desired == observed or (is_resource_id(desired) and desired.lower() == observed.lower())
-    if isinstance(desired, list) and isinstance(observed, list) and all(isinstance(x, str) for x in desired):
+    strings = isinstance(desired, list) and all(isinstance(x, str) for x in desired)
+    if strings and isinstance(observed, list) and not ordered:
         return sorted(desired) == sorted(observed)
     if isinstance(desired, bool) or isinstance(observed, bool):
         return desired is observed

@@ -24,7 +24,7 @@ from orchestrator.charts.render import Render
 from orchestrator.engine.graph import StepId
 from orchestrator.errors import OrchestrateError
 from steps.phase3 import paths
-from steps.release import Readiness, _Release
+from steps.release import ChartRelease, Readiness
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -77,7 +77,7 @@ def render_overlay(release: str, overlay: Path, namespace: str = "default") -> R
     )
 
 
-class KustomizeStep(_Release):
+class KustomizeStep(ChartRelease):
     """Every object of `manifests/<component>/overlays/<cluster>` on `cluster`."""
 
     def __init__(

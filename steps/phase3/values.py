@@ -34,14 +34,6 @@ COMPUTED = (
     "hubble.enabled",
     "hubble.relay.enabled",
 )
-# Config switches (cilium.*) the files may state for the reader, as long as they agree with the config.
-SWITCHES = (
-    "clustermesh.useAPIServer",
-    "clustermesh.config.enabled",
-    "gatewayAPI.enabled",
-    "hubble.enabled",
-    "hubble.relay.enabled",
-)
 
 
 class ValuesError(OrchestrateError):
@@ -80,15 +72,6 @@ def leaf_paths(doc: Mapping[str, Any], prefix: str = "") -> Iterator[str]:
             yield path
 
 
-def value_at(doc: Mapping[str, Any], path: str) -> Any:
-    current: Any = doc
-    for part in path.split("."):
-        if not isinstance(current, Mapping) or part not in current:
-            return None
-        current = current[part]
-    return current
-
-
 def operator_replicas(cluster: Cluster) -> int:
     """Two operators need two nodes (they repel each other); Spot nodes may all be evicted at once, so
     only the Regular system pool counts: 1 for the seed's one-node system pools."""
@@ -122,14 +105,12 @@ def computed(config: Deployment, cluster: Cluster, api_fqdn: object) -> dict[str
     return values
 
 
-def _refuse_computed(source: Path, doc: Mapping[str, Any], product: Mapping[str, Any]) -> None:
+def _refuse_computed(source: Path, doc: Mapping[str, Any]) -> None:
     problems = []
     for path in leaf_paths(doc):
         owner = next((c for c in COMPUTED if path == c or path.startswith(c + ".")), None)
         if owner is None:
             continue
-        if owner in SWITCHES and value_at(doc, owner) == value_at(product, owner):
-            continue  # states what the config says: fine
         problems.append(
             f"{source}: {path}: orchestrate computes {owner}; remove it (see the header of values.yaml)"
         )
@@ -143,6 +124,6 @@ def cilium_values(config: Deployment, cluster: Cluster, api_fqdn: object) -> dic
     merged: dict[str, Any] = {}
     for source in (paths.cilium_values_file(), paths.cilium_overlay_file(cluster.name)):
         doc = load_yaml(source)
-        _refuse_computed(source, doc, product)
+        _refuse_computed(source, doc)
         merged = deep_merge(merged, doc)
     return deep_merge(merged, product)

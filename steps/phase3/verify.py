@@ -48,8 +48,13 @@ class VerifyStep(WaitStep):
 def _get(
     ctx: StepContext, cluster: str, api_version: str, kind: str, namespace: str | None, name: str
 ) -> dict[str, Any] | None:
+    from kubernetes.dynamic.exceptions import ResourceNotFoundError
+
     dyn = ctx.kube().dynamic(cluster)
-    resource = call_kube(lambda: dyn.resources.get(api_version=api_version, kind=kind))
+    try:
+        resource = call_kube(lambda: dyn.resources.get(api_version=api_version, kind=kind))
+    except ResourceNotFoundError:  # the kind is not served (yet): its CRD comes with this phase
+        return None
     try:
         found = call_kube(lambda: resource.get(name=name, namespace=namespace))
     except NotFound:

@@ -51,7 +51,11 @@ def _release_objects(ws: Workspace) -> set[str]:
             resource = dyn.resources.get(api_version=api_version, kind=kind)
         except kubernetes.dynamic.exceptions.ResourceNotFoundError:
             continue
-        for item in resource.get(label_selector="orchestrate.io/release=demo").items:
+        try:
+            items = resource.get(label_selector="orchestrate.io/release=demo").items
+        except kubernetes.dynamic.exceptions.NotFoundError:  # the CRD is gone, discovery not yet
+            continue
+        for item in items:
             found.add("/".join(p for p in (kind, item.metadata.namespace, item.metadata.name) if p))
     return found
 
@@ -88,6 +92,13 @@ def test_a_chart_release_plans_applies_prunes_and_destroys_per_object(ws: Worksp
     assert outputs["chart"] == "demo" and outputs["version"] == "0.1.0" and outputs["objects"] == 6
     with ws.cloud():
         assert _release_objects(ws) == RENDERED
+    (listed,) = _cli(ws, repo, "status")["releases"]
+    assert (listed["release"], listed["chart"], listed["version"], listed["objects"]) == (
+        "demo",
+        "demo",
+        "0.1.0",
+        6,
+    )
 
     again = _cli(ws, repo, "run", "--phase", "3", "--yes")
     assert again["exit_code"] == 0 and again["api_requests"]["kubernetes"]["write"] == 0, again

@@ -131,3 +131,40 @@ def test_destroy_names_and_keeps_foreign_children_and_deletes_everything_else_it
     # ... and everything else this deployment owns is gone, in both phases.
     assert "snet-app2" not in left["subnets"] and "snet-services" not in left["subnets"]
     assert {g for g in left["groups"] if not g.startswith("MC_")} == {RG_NET, RG_AKS}
+
+
+def test_the_subnet_role_given_under_another_name_is_found_not_written_again(ws: Workspace) -> None:
+    import uuid
+
+    from azure.mgmt.authorization.models import RoleAssignmentCreateParameters
+
+    from steps.names import NETWORK_CONTRIBUTOR
+
+    _build(ws)
+    with ws.cloud() as az:
+        sub = az.subscription_id
+        scope = (
+            f"/subscriptions/{sub}/resourceGroups/{RG_NET}/providers/Microsoft.Network/"
+            "virtualNetworks/vnet-aks-demo/subnets/snet-app1"
+        )
+        ops = az.authorization().role_assignments
+        ours = list(ops.list_for_scope(scope))
+        assert len(ours) == 1  # aks-app1's control-plane identity, on its own subnet
+        principal = ours[0].principal_id
+        for assignment in ours:
+            ops.delete_by_id(assignment.id)
+        role = f"/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/{NETWORK_CONTRIBUTOR}"
+        theirs = ops.create(
+            scope,
+            str(uuid.uuid4()),
+            RoleAssignmentCreateParameters(
+                role_definition_id=role, principal_id=principal, principal_type="ServicePrincipal"
+            ),
+        )
+    plan = ws.json("plan", "--phase", "2")
+    assert steps_of(plan)["p2/subnet-role/aks-app1"]["action"] == "noop", plan
+    ws.settings(request_log=True)
+    again = ws.json("run", "--phase", "2", "--yes")
+    assert again["exit_code"] == 0 and again["api_requests"]["azure"]["write"] == 0, again
+    state = ws.state_path.read_text()
+    assert str(theirs.id) in state  # the role's real ID is recorded, not None

@@ -55,7 +55,7 @@ def helm_env(tmp: Path) -> dict[str, str]:
     }
 
 
-def render(values: dict[str, Any], tmp: Path, chart: Path = CHART, *extra: str) -> list[dict[str, Any]]:
+def render(values: dict[str, Any], tmp: Path, *extra: str, chart: Path = CHART) -> list[dict[str, Any]]:
     path = tmp / f"values-{uuid.uuid4().hex[:6]}.yaml"
     path.write_text(yaml.safe_dump(values))
     out = subprocess.run(

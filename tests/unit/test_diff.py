@@ -55,3 +55,12 @@ def test_string_lists_are_sets_and_booleans_are_not_numbers() -> None:
     assert diff({"ranges": ["1.1.1.1/32", "2.2.2.2/32"]}, {"ranges": ["2.2.2.2/32", "1.1.1.1/32"]}) == []
     assert diff({"enabled": True}, {"enabled": 1}) != []
     assert diff({"size": 30}, {"size": 30.0}) == []
+
+
+def test_kubernetes_string_lists_keep_their_order_while_arm_lists_are_sets() -> None:
+    desired = {"spec": {"args": ["--a", "--b"]}}
+    live = {"spec": {"args": ["--b", "--a"]}}
+    assert [c.path for c in diff(desired, live, kind="apps/v1/Deployment")] == ["spec.args"]
+    prefixes = {"properties": {"addressSpace": {"addressPrefixes": ["10.1.0.0/16", "10.2.0.0/16"]}}}
+    swapped = {"properties": {"addressSpace": {"addressPrefixes": ["10.2.0.0/16", "10.1.0.0/16"]}}}
+    assert diff(prefixes, swapped, kind="Microsoft.Network/virtualNetworks") == []

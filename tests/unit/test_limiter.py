@@ -211,7 +211,9 @@ def test_limits_above_arm_or_malformed_are_refused(limits: dict[str, Any]) -> No
 
 
 # -- a provider's own limits under ARM's --------------------------------------------------------------
-MSI_ID = "https://arm/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities"
+MSI_ID = (
+    "https://arm/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities"
+)
 
 
 def test_identity_writes_are_paced_per_subscription_below_entra_s_two_per_second() -> None:
@@ -223,12 +225,20 @@ def test_identity_writes_are_paced_per_subscription_below_entra_s_two_per_second
     assert (clock.now - start) == pytest.approx(8 / 1.6)  # 80% of 2/s, one second's worth at once
 
 
-def test_reads_of_one_identity_are_paced_per_resource_and_other_identities_are_not() -> None:
+def test_writes_of_one_identity_are_paced_per_resource_and_other_identities_are_not() -> None:
     clock = FakeClock()
     limiter = _limiter(clock)
-    assert limiter.acquire("GET", f"{MSI_ID}/id-a") == 0.0
-    assert limiter.acquire("GET", f"{MSI_ID}/id-b") == 0.0
-    assert limiter.acquire("GET", f"{MSI_ID}/id-a") == pytest.approx(1 / 0.4)  # 80% of 0.5/s
+    assert limiter.acquire("PUT", f"{MSI_ID}/id-a") == 0.0
+    clock.now += 1.0  # the subscription bucket has refilled; the identity's own has not
+    assert limiter.acquire("PUT", f"{MSI_ID}/id-b") == 0.0
+    assert limiter.acquire("PUT", f"{MSI_ID}/id-a") == pytest.approx(1 / 0.2 - 1.0)  # 80% of 0.25/s
+
+
+def test_identity_reads_are_paced_per_subscription() -> None:
+    clock = FakeClock()
+    limiter = _limiter(clock)
+    waits = [limiter.acquire("GET", f"{MSI_ID}/id-{i}") for i in range(10)]
+    assert waits[:8] == [0.0] * 8 and waits[8] == pytest.approx(1 / 8)  # 80% of 10/s
 
 
 def test_children_lists_and_other_types_have_no_provider_limit() -> None:

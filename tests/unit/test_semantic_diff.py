@@ -608,7 +608,9 @@ def test_merge_drops_the_plural_form_of_a_field_the_overlay_sets() -> None:
 
 
 def test_an_update_of_a_subnet_carries_one_address_prefix(planner: Planner) -> None:
-    other_nsg = {("properties", "networkSecurityGroup", "id"): f"{NETWORK}/networkSecurityGroups/nsg-other"}
+    other_nsg: Edits = {
+        ("properties", "networkSecurityGroup", "id"): f"{NETWORK}/networkSecurityGroups/nsg-other"
+    }
     step, ctx = planner.prepare("subnet-app1", other_nsg)
     change, observed = step.plan(ctx)
     assert change.field_paths() == ["properties.networkSecurityGroup.id"]

@@ -169,3 +169,49 @@ def test_the_rendered_mesh_secret_lists_every_peer(land: Landscape) -> None:
     assert f"https://{land.apiserver_ip('aks-app1')}:2379" in config
 
 
+
+
+def _gateway_status(land: Landscape, kind: str, name: str) -> dict[str, object]:
+    from kubernetes import client as kclient
+
+    plural = {"Gateway": "gateways", "HTTPRoute": "httproutes"}[kind]
+    api = kclient.CustomObjectsApi(land.api("aks-app1"))
+    found = api.get_namespaced_custom_object("gateway.networking.k8s.io", "v1", "demo", plural, name)
+    return dict(found.get("status") or {})
+
+
+def _conditions(status: dict[str, object]) -> dict[str, tuple[str, str]]:
+    return {c["type"]: (c["status"], c["reason"]) for c in status.get("conditions") or []}  # type: ignore[union-attr,index]
+
+
+def test_gateway_is_programmed_only_with_cilium_gateway_api_and_routes_resolve_their_backends(land: Landscape) -> None:
+    import yaml
+
+    from emulator.charts import ChartRepository
+
+    manifest = next(a for a in ChartRepository().artifacts if a.name == "gateway-api-standard")
+    land.apply("aks-app1", [d for d in yaml.safe_load_all(manifest.data) if d])
+    with_api = ("--api-versions", "gateway.networking.k8s.io/v1/GatewayClass")
+    off = cilium_values("aks-app1", _peers(land, "aks-app1"), gatewayAPI__enabled=False)
+    land.apply("aks-app1", render(off, land.tmp))
+    gateway = {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+               "metadata": {"name": "web", "namespace": "demo"},
+               "spec": {"gatewayClassName": "cilium", "listeners": [{"name": "http", "protocol": "HTTP", "port": 80}]}}  # fmt: skip
+    land.apply("aks-app1", [gateway])
+    assert "Programmed" not in _conditions(_gateway_status(land, "Gateway", "web"))  # no controller runs
+    land.apply("aks-app1", render(cilium_values("aks-app1", _peers(land, "aks-app1")), land.tmp, *with_api))
+    status = _gateway_status(land, "Gateway", "web")
+    assert _conditions(status)["Programmed"] == ("True", "Programmed")
+    assert status["addresses"][0]["type"] == "IPAddress" and status["addresses"][0]["value"]  # type: ignore[index]
+    route = {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+             "metadata": {"name": "web", "namespace": "demo"},
+             "spec": {"parentRefs": [{"name": "web"}], "rules": [{"backendRefs": [{"name": "nope", "port": 80}]}]}}  # fmt: skip
+    land.apply("aks-app1", [route])
+    parent = _gateway_status(land, "HTTPRoute", "web")["parents"][0]  # type: ignore[index]
+    assert _conditions(parent)["Accepted"] == ("True", "Accepted")
+    assert _conditions(parent)["ResolvedRefs"] == ("False", "BackendNotFound")
+    route["spec"]["rules"][0]["backendRefs"][0]["name"] = "echo"  # type: ignore[index]
+    land.apply("aks-app1", [route])
+    parent = _gateway_status(land, "HTTPRoute", "web")["parents"][0]  # type: ignore[index]
+    assert _conditions(parent)["ResolvedRefs"] == ("True", "ResolvedRefs")
+    assert _gateway_status(land, "Gateway", "web")["listeners"][0]["attachedRoutes"] == 1  # type: ignore[index]
