@@ -111,7 +111,9 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"ARM endpoint: {cloud.arm_url}")
         print(f"CA bundle:    {cloud.ca_path}")
         print(f"Token file:   {cloud.token_path}")
-        print(f"Charts:       {cloud.chart_repository}/charts  (manifests: {cloud.chart_repository}/manifests)")
+        print(
+            f"Charts:       {cloud.chart_repository}/charts  (manifests: {cloud.chart_repository}/manifests)"
+        )
         sys.stdout.flush()
         stop.wait()
     return 0

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from orchestrator.engine.change import Action
+from orchestrator.engine.change import OBJECT_CREATED, Action, FieldChange
 from orchestrator.engine.results import Outcome, PhaseResult, StepResult
 from orchestrator.engine.runner import Mode
 from orchestrator.engine.step import Step
@@ -79,6 +79,13 @@ def _detail(result: StepResult) -> str:
     return f" ({', '.join(f.path for f in result.fields[:4])}{'…' if len(result.fields) > 4 else ''})"
 
 
+def _shown_fields(step: StepResult) -> tuple[FieldChange, ...]:
+    """Every changed field; for a create only whole objects (a release's), not every field of it."""
+    if step.action is not Action.CREATE:
+        return step.fields
+    return tuple(f for f in step.fields if f.after == OBJECT_CREATED)
+
+
 def render_plan(console: Console, phases: Sequence[PhaseResult], *, applied: bool = False) -> None:
     replacing = [s for p in phases for s in p.steps if s.action is Action.REPLACE]
     if replacing:
@@ -97,7 +104,9 @@ def render_plan(console: Console, phases: Sequence[PhaseResult], *, applied: boo
             console.print("  (no steps)")
         for step in phase.steps:
             console.print(f"  {_step_line(step)}", highlight=False)
-            for change in step.fields if step.action is not Action.CREATE else ():
+            if step.reason and step.action in (Action.CREATE, Action.UPDATE):
+                console.print(f"      {step.reason}", highlight=False, markup=False)
+            for change in _shown_fields(step):
                 console.print(f"      {change.describe()}", highlight=False, markup=False)
     totals = change_totals(phases)
     verb = "Applied" if applied else "Plan"
@@ -155,6 +164,7 @@ def phase_document(phase: PhaseResult, status: str) -> dict[str, Any]:
                 "status": s.outcome.value,
                 "duration_s": round(s.duration_s, 3),
                 "changes": [f.path for f in s.fields],
+                **({"summary": s.reason} if s.reason and s.action in (Action.CREATE, Action.UPDATE) else {}),
                 **({"forces_replacement": list(s.forces_replacement)} if s.action is Action.REPLACE else {}),
                 **({"blocked_by": list(s.blockers)} if s.blockers else {}),
                 **({"error": s.error} if s.error else {}),

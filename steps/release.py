@@ -25,7 +25,14 @@ from orchestrator.engine.graph import OutputRef, StepId
 from orchestrator.engine.step import Document, Outputs, Step
 from orchestrator.errors import OrchestrateError
 from steps.release_live import LiveRelease
-from steps.release_plan import ObjectAction, ReleasePlan, desired_body, observed_body, plan_object
+from steps.release_plan import (
+    ObjectAction,
+    ReleasePlan,
+    desired_body,
+    observed_body,
+    placeholders,
+    plan_object,
+)
 
 if TYPE_CHECKING:
     from orchestrator.engine.context import StepContext
@@ -125,6 +132,9 @@ class ChartRelease(Step):
     def apply(self, ctx: StepContext, change: Change, observed: Document | None) -> Outputs:
         plan = change.desired
         assert isinstance(plan, ReleasePlan)
+        unknown = placeholders(plan)
+        if unknown:
+            raise OrchestrateError(f"{self.title}: rendered with outputs not known yet: {', '.join(unknown)}")
         live = LiveRelease(ctx, self.cluster, self.release)
         st = plan.stages
         crds = self._apply_all(live, plan, st.crds)

@@ -12,13 +12,14 @@ from typing import Any
 from orchestrator.charts.objects import ObjectRef, RenderedObject
 from orchestrator.charts.order import Stages
 from orchestrator.charts.render import Render
-from orchestrator.engine.change import FieldChange
+from orchestrator.engine.change import OBJECT_CREATED, OBJECT_PRUNED, FieldChange
 from orchestrator.engine.diff import RENDERED_OBJECT, diff
+from orchestrator.engine.graph import KnownAfterApply
 from steps import kube_sensitive as sensitive
 from steps.kube import OWNER_LABEL
 from steps.release_live import RELEASE_LABEL
 
-CREATE_MARK, PRUNE_MARK = "(create)", "(prune)"
+CREATE_MARK, PRUNE_MARK = OBJECT_CREATED, OBJECT_PRUNED
 
 
 class ObjectAction(StrEnum):
@@ -66,6 +67,21 @@ class ReleasePlan:
     @property
     def changed(self) -> bool:
         return bool(self.prunes) or any(p.action is not ObjectAction.NOOP for p in self.objects.values())
+
+
+def placeholders(plan: ReleasePlan) -> list[str]:
+    """The objects still holding an output not known when they were rendered: never applied."""
+    return sorted(r.describe() for r, p in plan.objects.items() if _holds(p.body, KnownAfterApply.text))
+
+
+def _holds(value: Any, text: str) -> bool:
+    if isinstance(value, str):
+        return text in value
+    if isinstance(value, Mapping):
+        return any(_holds(v, text) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_holds(v, text) for v in value)
+    return False
 
 
 def desired_body(obj: RenderedObject, deployment: str, release: str) -> dict[str, Any]:

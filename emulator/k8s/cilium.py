@@ -114,7 +114,9 @@ PART_OF = "app.kubernetes.io/part-of"  # the chart labels the agent DaemonSet pa
 
 def _agent_env(ds: Obj) -> dict[str, str]:
     containers = ds["spec"]["template"]["spec"].get("containers") or []
-    agent = next((c for c in containers if c.get("name") == "cilium-agent"), containers[0] if containers else {})
+    agent = next(
+        (c for c in containers if c.get("name") == "cilium-agent"), containers[0] if containers else {}
+    )
     return {str(e.get("name")): str(e.get("value", "")) for e in agent.get("env") or []}
 
 
@@ -173,8 +175,13 @@ class CiliumAgentModel:
                 continue
             if problem:
                 annotations[AGENT_CRASH] = problem
-                ctx.record(pod, "BackOff", f"Back-off restarting failed container cilium-agent: {problem}",
-                           component="kubelet", warning=True)
+                ctx.record(
+                    pod,
+                    "BackOff",
+                    f"Back-off restarting failed container cilium-agent: {problem}",
+                    component="kubelet",
+                    warning=True,
+                )
             else:
                 annotations.pop(AGENT_CRASH, None)
             ctx.replace(pod)

@@ -19,6 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .azurelb import AzureLoadBalancerModel
+from .certgen import CertgenModel
 from .cilium import CiliumAgentModel, CiliumOperatorModel
 from .extensions import PluginController
 from .gateway import CiliumGatewayModel
@@ -54,7 +55,12 @@ def _kinds() -> tuple[ControllerKind, ...]:
             "Cilium's Gateway API controller: Gateway Programmed with an address, HTTPRoute status",
             CiliumGatewayModel,
         ),
-        # aks_kube enables these four on every AKS cluster; the last two read the ARM state and the other clusters (config: stateDir, clusterId; aks_kube)
+        ControllerKind(
+            "cilium-certgen",
+            "Cilium's certgen Job: reuses or creates cilium-ca, issues the clustermesh-apiserver certificates",
+            CertgenModel,
+        ),
+        # aks_kube enables these five on every AKS cluster; the last two read the ARM state and the other clusters (config: stateDir, clusterId; aks_kube)
         ControllerKind(
             "azure-cloud-provider",
             "AKS cloud provider: internal load balancers in the subnet a Service names, or pending with why",

@@ -48,7 +48,11 @@ class ControllerContext:
         meta = obj["metadata"]
         for event in self._objects.store.items("events", meta.get("namespace") or "default"):
             involved = event.get("involvedObject") or {}
-            same = (involved.get("uid"), event.get("reason"), event.get("message")) == (meta.get("uid"), reason, message)
+            same = (involved.get("uid"), event.get("reason"), event.get("message")) == (
+                meta.get("uid"),
+                reason,
+                message,
+            )
             if same:
                 return
         record(self._objects.store, obj, reason, message, component=component, warning=warning)

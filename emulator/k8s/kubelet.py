@@ -6,6 +6,12 @@ otherwise it stays Pending in ContainerCreating. Job pods complete (Succeeded) a
 
 What counts as a CNI: a DaemonSet in ``kube-system`` labelled ``k8s-app=cilium`` or annotated
 ``emulator.orchestrate.io/cni: "true"``. A node becomes Ready once one of its pods is bound to it.
+
+Modelled software can change a pod's fate through annotations on the pod (``cilium.py``, ``probe.py``):
+``emulator.orchestrate.io/crash-reason`` keeps it CrashLoopBackOff (not ready; a CNI pod then does not
+make its node Ready); a pod of a Job annotated ``mesh.orchestrate.io/probe`` runs until it gets
+``emulator.orchestrate.io/exit-code`` (and a termination message), then Succeeds or Fails with it; so
+does a pod labelled as one of ``AWAITING_LABELS`` (Cilium's certgen Job).
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ CRASH = "emulator.orchestrate.io/crash-reason"
 PROBE = "mesh.orchestrate.io/probe"
 EXIT_CODE = "emulator.orchestrate.io/exit-code"
 TERMINATION = "emulator.orchestrate.io/termination-message"
+# Job pods whose outcome a model decides by their labels (certgen.py: Cilium's certgen)
+AWAITING_LABELS = (("k8s-app", "clustermesh-apiserver-generate-certs"),)
 
 
 def is_cni_daemonset(ds: Obj) -> bool:
@@ -79,7 +87,9 @@ class Kubelet:
 
     def _node_readiness(self, nodes: dict[str, Obj], pods: list[Obj], cni_uids: set[str]) -> None:
         with_cni = {
-            p["spec"].get("nodeName") for p in pods if self._is_cni_pod(p, cni_uids) and not _annotation(p, CRASH)
+            p["spec"].get("nodeName")
+            for p in pods
+            if self._is_cni_pod(p, cni_uids) and not _annotation(p, CRASH)
         }
         now = self.store.now()
         for name, node in nodes.items():
@@ -171,7 +181,7 @@ class Kubelet:
         if code is None:
             ref = next(r for r in pod["metadata"]["ownerReferences"] if r.get("controller"))
             job = self.store.get("jobs.batch", pod["metadata"]["namespace"], ref["name"]) or {}
-            return "Running" if _annotation(job, PROBE) else "Succeeded"
+            return "Running" if _annotation(job, PROBE) or _awaits_model(pod) else "Succeeded"
         return "Succeeded" if code == "0" else "Failed"
 
     def _assign_ip(self, pod: Obj, host_ip: str) -> None:
@@ -182,6 +192,11 @@ class Kubelet:
             used = [p["status"].get("podIP", "") for p in self.store.items("pods")]
             status["podIP"] = allocate(self.pod_cidr, used)
         status["podIPs"] = [{"ip": status["podIP"]}]
+
+
+def _awaits_model(pod: Obj) -> bool:
+    labels = pod["metadata"].get("labels") or {}
+    return any(labels.get(k) == v for k, v in AWAITING_LABELS)
 
 
 def _annotation(obj: Obj, key: str) -> str | None:

@@ -75,6 +75,20 @@ def _ca(a: MeshFacts, b: MeshFacts) -> list[str]:
     return []
 
 
+def _tls(a: MeshFacts, b: MeshFacts) -> list[str]:
+    """``a``'s client certificate and ``b``'s server certificate, as certgen issued them."""
+    out = []
+    if b.certgen and b.server_cert_ca is None:
+        out.append(
+            f"{b.name}'s clustermesh-apiserver has no server certificate (the certgen Job has not completed)"
+        )
+    if a.certgen and a.client_cert_ca is None:
+        out.append(f"{a.name} has no clustermesh client certificate (the certgen Job has not completed)")
+    if a.client_cert_ca is not None and b.server_cert_ca is not None and a.client_cert_ca != b.server_cert_ca:
+        out.append(f"{a.name}'s client and {b.name}'s server certificates were issued by different CAs")
+    return out
+
+
 def _listing(a: MeshFacts, b: MeshFacts) -> list[str]:
     """Does ``a`` list ``b`` at the address and port ``b``'s clustermesh-apiserver answers on?"""
     if b.apiserver_ip is None:
@@ -127,7 +141,7 @@ def _node(facts: MeshFacts, net: Network) -> str:
 
 def direction(view: CloudView, a: MeshFacts, b: MeshFacts, nets: dict[str, Network | None]) -> list[str]:
     """Why ``a``'s agents cannot use ``b`` (empty: they can)."""
-    return [*_listing(a, b), *_firewall(view, a, b, nets)]
+    return [*_listing(a, b), *_tls(a, b), *_firewall(view, a, b, nets)]
 
 
 def link(view: CloudView, a: MeshFacts, b: MeshFacts, nets: dict[str, Network | None]) -> list[str]:

@@ -22,7 +22,7 @@ APISERVER = "clustermesh-apiserver"
 MESH_SECRET = "cilium-clustermesh"
 CA_SECRET = "cilium-ca"
 GLOBAL = "service.cilium.io/global"
-BUCKETS = ("configmaps", "secrets", "services", "endpoints", "daemonsets.apps", "pods", "nodes")
+BUCKETS = ("configmaps", "secrets", "services", "endpoints", "daemonsets.apps", "pods", "nodes", "jobs.batch")
 _KINDS = {
     "configmaps": ("v1", "ConfigMap"),
     "secrets": ("v1", "Secret"),
@@ -31,6 +31,7 @@ _KINDS = {
     "daemonsets.apps": ("apps/v1", "DaemonSet"),
     "pods": ("v1", "Pod"),
     "nodes": ("v1", "Node"),
+    "jobs.batch": ("batch/v1", "Job"),
 }
 
 
@@ -76,6 +77,10 @@ class MeshFacts:
     apiserver_ready: bool = False
     peers: list[Endpoint] = field(default_factory=list)
     node_ips: list[str] = field(default_factory=list)
+    # ca.crt of the certgen-issued Secrets; None while certgen has not run (unknown: not checked)
+    server_cert_ca: str | None = None
+    client_cert_ca: str | None = None
+    certgen: bool = False  # the cluster runs the cronJob TLS method (a certgen Job exists)
 
 
 def _decode(secret: Obj, key: str) -> str:
@@ -126,6 +131,14 @@ def _apiserver(src: Source, facts: MeshFacts) -> None:
     )
 
 
+def _certificates(src: Source, facts: MeshFacts) -> None:
+    server = src.get("secrets", NAMESPACE, "clustermesh-apiserver-server-cert")
+    client = src.get("secrets", NAMESPACE, "clustermesh-apiserver-remote-cert")
+    facts.server_cert_ca = _decode(server, "ca.crt") if server is not None else None
+    facts.client_cert_ca = _decode(client, "ca.crt") if client is not None else None
+    facts.certgen = src.get("jobs.batch", NAMESPACE, "clustermesh-apiserver-generate-certs") is not None
+
+
 def collect(src: Source, cluster_id: str) -> MeshFacts:
     facts = MeshFacts(cluster_id)
     config = (src.get("configmaps", NAMESPACE, CONFIG_MAP) or {}).get("data") or {}
@@ -137,6 +150,7 @@ def collect(src: Source, cluster_id: str) -> MeshFacts:
     ca = src.get("secrets", NAMESPACE, CA_SECRET)
     facts.ca = _decode(ca, "ca.crt") if ca is not None else None
     _apiserver(src, facts)
+    _certificates(src, facts)
     facts.peers = _endpoints(src.get("secrets", NAMESPACE, MESH_SECRET), _aliases(src))
     facts.node_ips = [
         a["address"]

@@ -64,7 +64,10 @@ def verdict(view: CloudView | None, own: Source, own_id: str, target: str) -> tu
         if not problems and backends:
             warnings = "; ".join([*health_warnings(me, facts, nets), *health_warnings(facts, me, nets)])
             note = f" (cilium-health would report: {warnings})" if warnings else ""
-            return 0, f"{host} answered by {facts.name} ({backends} ready backend(s)) through Cluster Mesh{note}"
+            return (
+                0,
+                f"{host} answered by {facts.name} ({backends} ready backend(s)) through Cluster Mesh{note}",
+            )
         causes = problems or [f"no ready backend of global Service {target}"]
         reasons.append(f"peer {facts.name or facts.cluster_id}: {'; '.join(causes)}")
     detail = " | ".join(reasons) or "no peer cluster"

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from orchestrator.charts.digest import ChartError
+from orchestrator.engine.graph import KnownAfterApply
 from orchestrator.secret import find_secrets
 
 MIN_VERSION = (3, 14, 0)
@@ -80,7 +81,8 @@ class HelmCli:
             raise ChartError(f"release {request.release}: a chart value holds a secret; values never do")
         with tempfile.TemporaryDirectory(prefix="orchestrate-helm-") as home:
             values = Path(home) / "values.yaml"
-            values.write_text(yaml.safe_dump(dict(request.values), sort_keys=True), encoding="utf-8")
+            text = yaml.safe_dump(_known(dict(request.values)), sort_keys=True)
+            values.write_text(text, encoding="utf-8")
             values.chmod(0o600)
             out = self._invoke(_template_args(self.binary, request, values), home)
         if out.returncode != 0:
@@ -98,6 +100,17 @@ class HelmCli:
             return self._run(args, capture_output=True, text=True, timeout=self._timeout, env=env)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise ChartError(f"helm template could not run: {exc}") from None
+
+
+def _known(value: Any) -> Any:
+    """Values with each output not known yet (plan before its producer ran) shown as its placeholder."""
+    if isinstance(value, KnownAfterApply):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): _known(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_known(v) for v in value]
+    return value
 
 
 def _template_args(binary: Path, request: TemplateRequest, values: Path) -> list[str]:

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+# The `after` of a FieldChange that stands for a whole object of a release (its path names the object).
+OBJECT_CREATED, OBJECT_PRUNED = "(create)", "(prune)"
+
 
 class Action(StrEnum):
     CREATE = "create"

@@ -77,9 +77,10 @@ def validate_graph(steps: Sequence[Step]) -> dict[StepId, Step]:
         if step.id in by_id:
             problems.append(f"duplicate step ID {step.id!r}")
         by_id[step.id] = step
+    plain: dict[str, Step] = {str(k): v for k, v in by_id.items()}
     for step in steps:
         problems += [f"{step.id} depends on unknown step {d!r}" for d in step.depends_on if d not in by_id]
-        problems += _reference_problems(step, by_id)
+        problems += _reference_problems(step, plain)
     if not problems:
         problems += _cycles({s.id: set(s.depends_on) for s in steps})
     if problems:
@@ -87,7 +88,7 @@ def validate_graph(steps: Sequence[Step]) -> dict[StepId, Step]:
     return by_id
 
 
-def _reference_problems(step: Step, by_id: Mapping[StepId, Step]) -> list[str]:
+def _reference_problems(step: Step, by_id: Mapping[str, Step]) -> list[str]:
     problems = []
     for ref in step.reads():
         producer = by_id.get(ref.step)
@@ -95,14 +96,15 @@ def _reference_problems(step: Step, by_id: Mapping[StepId, Step]) -> list[str]:
             problems.append(f"{step.id} reads {ref.describe()} of an unknown step")
         elif ref.key not in producer.provides:
             problems.append(f"{step.id} reads {ref.describe()}, which {producer.id} does not provide")
-        elif ref.step not in _ancestors(step, by_id):
+        elif ref.step not in ancestors(step.id, by_id):
             problems.append(f"{step.id} reads {ref.describe()} but does not depend on {ref.step}")
     return problems
 
 
-def _ancestors(step: Step, by_id: Mapping[StepId, Step]) -> set[StepId]:
-    seen: set[StepId] = set()
-    todo = list(step.depends_on)
+def ancestors(step_id: str, by_id: Mapping[str, Step]) -> set[str]:
+    """Every step `step_id` depends on, directly or not (in a destroy: what it keeps if it is kept)."""
+    seen: set[str] = set()
+    todo: list[str] = list(by_id[step_id].depends_on) if step_id in by_id else []
     while todo:
         current = todo.pop()
         if current in seen or current not in by_id:

@@ -15,6 +15,7 @@ from typing import Any
 
 from orchestrator.engine.change import Action
 from orchestrator.engine.context import Interrupted
+from orchestrator.engine.graph import ancestors
 from orchestrator.engine.phases import Phase, PhaseRegistry
 from orchestrator.engine.prepared import PreparedPlans
 from orchestrator.engine.results import Outcome, PhaseResult, StepResult
@@ -202,7 +203,7 @@ class Session:
             out.append(result)
             for step_result in result.steps:
                 if _keeps(step_result, mode):
-                    for dep in _dependencies(by_id, step_result.step_id):
+                    for dep in ancestors(step_result.step_id, by_id):
                         kept.setdefault(dep, step_result.step_id)
         self._end_operation_if(mode.writes and not any(r.failed or r.interrupted for r in out))
         return out
@@ -262,19 +263,6 @@ def _keeps(result: StepResult, mode: Mode) -> bool:
     return result.outcome is not Outcome.DONE
 
 
-def _dependencies(by_id: Mapping[str, Step], step_id: str) -> set[str]:
-    """Everything `step_id` depends on, directly or not (its subnet, VNet, resource group ...)."""
-    seen: set[str] = set()
-    todo = list(by_id[step_id].depends_on) if step_id in by_id else []
-    while todo:
-        current = todo.pop()
-        if current in seen or current not in by_id:
-            continue
-        seen.add(current)
-        todo.extend(by_id[current].depends_on)
-    return seen
-
-
 def _as_kept(result: StepResult, keeper: str) -> StepResult:
     """A destroy result for a resource kept because `keeper` (which depends on it) is kept."""
     return dataclasses.replace(
@@ -285,7 +273,7 @@ def _as_kept(result: StepResult, keeper: str) -> StepResult:
 def _hold_within(result: PhaseResult, by_id: Mapping[str, Step], mode: Mode) -> PhaseResult:
     """In a destroy plan, mark what each kept step keeps within the same phase (its VNet, its group)."""
     keepers = [r.step_id for r in result.steps if _keeps(r, mode)]
-    held = {dep: k for k in keepers for dep in _dependencies(by_id, k)}
+    held = {dep: k for k in keepers for dep in ancestors(k, by_id)}
     steps = [_as_kept(r, held[r.step_id]) if r.step_id in held else r for r in result.steps]
     return dataclasses.replace(result, steps=steps)
 

@@ -173,7 +173,19 @@ def workload_steps(config: Deployment) -> list[Step]:
     return steps
 
 
+def _import_sdks_once() -> None:
+    """Import, in the thread that builds the graph, the SDK packages several phase-3 steps first use
+    at the same moment from worker threads (three DNS records, three role assignments, three CA
+    copies). Concurrent first imports of these packages deadlock or see a half-initialised module
+    (`_DeadlockError`, `cannot import name ... partially initialized`); imported here, they are done."""
+    import azure.mgmt.authorization
+    import azure.mgmt.privatedns  # noqa: F401
+    import cryptography.x509  # noqa: F401
+    import kubernetes.client  # noqa: F401
+
+
 def phase3_steps(config: Deployment) -> list[Step]:
+    _import_sdks_once()
     keys = CaKeys(platform_cluster(config).name)
     steps: list[Step] = []
     for cluster in config.clusters:

@@ -150,7 +150,11 @@ def gateway_programmed(cluster: str, namespace: str, gateway: str, route: str) -
         addresses = [str(a.get("value")) for a in (gw.get("status") or {}).get("addresses") or []]
         programmed = _true(gw, "Programmed")
         parents = (rt.get("status") or {}).get("parents") or []
-        accepted = any(_true(p, "Accepted") for p in parents)
+        accepted = any(  # a route's status holds one entry per parent, with the conditions inline
+            c.get("type") == "Accepted" and c.get("status") == "True"
+            for p in parents
+            for c in p.get("conditions") or []
+        )
         cond = _condition(gw, "Programmed") or {}
         seen = (
             f"Gateway {namespace}/{gateway}: Programmed={programmed}"

@@ -38,7 +38,9 @@ def test_hours_within_80_dollars(seed_without_mesh: Deployment, prices: PriceTab
     assert hours_within_budget(config, prices, D(80)) == 12
 
 
-def test_schedule_for_12_hours_is_one_two_hour_slot_a_week(seed_without_mesh: Deployment, prices: PriceTable) -> None:
+def test_schedule_for_12_hours_is_one_two_hour_slot_a_week(
+    seed_without_mesh: Deployment, prices: PriceTable
+) -> None:
     config = seed_without_mesh
     # Mon-Fri: 12 / 21.7262 -> 0 h/day; Mon/Wed/Fri 12 / 13.0357 -> 0;
     # Tue/Thu 12 / 8.6905 -> 1 (below the 2 h minimum session)
@@ -130,7 +132,9 @@ def test_destroying_between_runs_removes_the_floor(seed_without_mesh: Deployment
     assert budget_mode(config, prices).hours_if_destroyed_between_runs == 109
 
 
-def test_with_the_mesh_the_stopped_floor_alone_exceeds_80_dollars(config: Deployment, prices: PriceTable) -> None:
+def test_with_the_mesh_the_stopped_floor_alone_exceeds_80_dollars(
+    config: Deployment, prices: PriceTable
+) -> None:
     # stopped floor 74.05 + 3 mesh internal LBs x 18.25 = 128.80 > 80: stopping cannot fit the budget,
     # only destroying the clusters between runs does
     mode = budget_mode(config, prices)

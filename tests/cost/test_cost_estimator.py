@@ -213,10 +213,14 @@ def test_cluster_mesh_adds_an_internal_load_balancer_per_cluster(
 ) -> None:
     # AKS serves internal LoadBalancer Services from a second Standard LB (kubernetes-internal):
     # $0.025 x 730 h = 18.25 per cluster, phase 3, billed while stopped
-    mesh = [i for i in price_items(config, prices, MONTH) if i.resource == "internal load balancer (Cluster Mesh)"]
+    mesh = [
+        i for i in price_items(config, prices, MONTH) if i.resource == "internal load balancer (Cluster Mesh)"
+    ]
     assert [(i.cluster, i.phase, i.monthly, i.while_stopped) for i in mesh] == [
         (c, 3, D("18.25"), True) for c in ("aks-mgmt", "aks-app1", "aks-app2")
     ]
-    assert estimate(config, prices).demo.monthly_total - estimate(seed_without_mesh, prices).demo.monthly_total == D("54.75")
+    assert estimate(config, prices).demo.monthly_total - estimate(
+        seed_without_mesh, prices
+    ).demo.monthly_total == D("54.75")
     single = config.model_copy(update={"clusters": config.clusters[:1]})
     assert not [i for i in price_items(single, prices, MONTH) if "Cluster Mesh" in i.resource]

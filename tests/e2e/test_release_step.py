@@ -60,6 +60,7 @@ def _release_objects(ws: Workspace) -> set[str]:
     return found
 
 
+PRE_HOOK = "ConfigMap/demo/pre-config"
 RENDERED = {
     "CustomResourceDefinition/widgets.demo.orchestrate.io",
     "Namespace/demo",
@@ -86,12 +87,13 @@ def test_a_chart_release_plans_applies_prunes_and_destroys_per_object(ws: Worksp
     intents = [e["intent"] for e in state["steps"][RELEASE_STEP]["journal"]]
     assert intents[0].startswith("server-side apply CustomResourceDefinition/widgets.demo.orchestrate.io")
     assert intents[1].startswith("server-side apply Namespace/demo")
+    assert intents[2].startswith("server-side apply ConfigMap/demo/pre-config")  # the pre-install hook
     assert intents[-2].startswith("server-side apply Job/demo/check")  # the post-install hook, last
     assert intents[-1].startswith("delete Job/demo/check")  # hook-delete-policy: hook-succeeded
     outputs = state["steps"][RELEASE_STEP]["outputs"]
     assert outputs["chart"] == "demo" and outputs["version"] == "0.1.0" and outputs["objects"] == 6
     with ws.cloud():
-        assert _release_objects(ws) == RENDERED
+        assert _release_objects(ws) == RENDERED | {PRE_HOOK}  # kept: before-hook-creation
     (listed,) = _cli(ws, repo, "status")["releases"]
     assert (listed["release"], listed["chart"], listed["version"], listed["objects"]) == (
         "demo",
@@ -119,8 +121,12 @@ def test_a_chart_release_plans_applies_prunes_and_destroys_per_object(ws: Worksp
     assert pruning == ["ConfigMap/demo/settings: data.greeting", "ConfigMap/demo/extra"]
     repaired = _cli(ws, repo, "run", "--phase", "3", "--yes")
     assert repaired["exit_code"] == 0, repaired
+    journal = yaml.safe_load(ws.state_path.read_text())["steps"][RELEASE_STEP]["journal"]
+    assert f"delete {PRE_HOOK} on aks-mgmt (hook pre-install, weight 0: before-hook-creation" in [
+        e["intent"].split(", release")[0] for e in journal
+    ]
     with ws.cloud():
-        assert _release_objects(ws) == RENDERED - {"ConfigMap/demo/extra"}
+        assert _release_objects(ws) == RENDERED - {"ConfigMap/demo/extra"} | {PRE_HOOK}
         assert core.read_namespaced_config_map("settings", "demo").data["greeting"] == "hello"
         core.create_namespaced_config_map("default", {"metadata": {"name": "bystander"}})
 

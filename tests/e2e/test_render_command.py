@@ -48,11 +48,12 @@ def test_render_writes_every_object_per_cluster_and_release(ws: Workspace, tmp_p
     assert release["files"] == [
         "001-customresourcedefinition-widgets.demo.orchestrate.io.yaml",
         "002-namespace-demo.yaml",
-        "003-configmap-demo-extra.yaml",
-        "004-configmap-demo-settings.yaml",
-        "005-deployment-demo-web.yaml",
-        "006-widget-demo-first.yaml",
-        "007-job-demo-check.yaml",
+        "003-configmap-demo-pre-config.yaml",
+        "004-configmap-demo-extra.yaml",
+        "005-configmap-demo-settings.yaml",
+        "006-deployment-demo-web.yaml",
+        "007-widget-demo-first.yaml",
+        "008-job-demo-check.yaml",
     ]
     plain = next(e for e in doc["written"] if e["release"] is None)
     assert plain["dir"].endswith("out/aks-mgmt/phase3-objects") and plain["files"] == [

@@ -81,7 +81,10 @@ def cilium_values(name: str, peers: dict[str, str], **over: Any) -> dict[str, An
         "operator": {"replicas": 1},
         "clustermesh": {
             "useAPIServer": True,
-            "apiserver": {"service": {"type": "LoadBalancer", "annotations": ILB}, "tls": {"auto": {"method": "cronJob"}}},
+            "apiserver": {
+                "service": {"type": "LoadBalancer", "annotations": ILB},
+                "tls": {"auto": {"method": "cronJob"}},
+            },
             "config": {
                 "enabled": True,
                 "clusters": [{"name": n, "address": ip, "port": 2379} for n, ip in sorted(peers.items())],
@@ -97,7 +100,9 @@ def cilium_values(name: str, peers: dict[str, str], **over: Any) -> dict[str, An
     return values
 
 
-def _rule(name: str, priority: int, proto: str, sources: list[str], ports: list[str], dests: list[str]) -> dict[str, Any]:
+def _rule(
+    name: str, priority: int, proto: str, sources: list[str], ports: list[str], dests: list[str]
+) -> dict[str, Any]:
     return {
         "name": name,
         "properties": {
@@ -144,7 +149,13 @@ class Landscape:
         for doc in docs:
             res = dyn.resources.get(api_version=doc["apiVersion"], kind=doc["kind"])
             ns = doc["metadata"].get("namespace") if res.namespaced else None
-            res.server_side_apply(body=doc, name=doc["metadata"]["name"], namespace=ns, field_manager="test", force_conflicts=True)
+            res.server_side_apply(
+                body=doc,
+                name=doc["metadata"]["name"],
+                namespace=ns,
+                field_manager="test",
+                force_conflicts=True,
+            )
 
     def apiserver_ip(self, name: str) -> str:
         svc = self.core(name).read_namespaced_service("clustermesh-apiserver", "kube-system")
@@ -169,7 +180,10 @@ def _network(net: NetworkManagementClient) -> None:
             "id": f"/subscriptions/{SUB}/resourceGroups/{RG}/providers/Microsoft.Network/networkSecurityGroups/nsg-{n}"}}}
         for n, c in SUBNETS.items()
     ]  # fmt: skip
-    vnet = {"location": LOC, "properties": {"addressSpace": {"addressPrefixes": ["10.1.0.0/16"]}, "subnets": subnets}}
+    vnet = {
+        "location": LOC,
+        "properties": {"addressSpace": {"addressPrefixes": ["10.1.0.0/16"]}, "subnets": subnets},
+    }
     net.virtual_networks.begin_create_or_update(RG, "vnet", vnet).result()
 
 
@@ -180,7 +194,9 @@ def make_env(cloud: LocalCloud) -> AksEnv:
     factory(ResourceManagementClient).resource_groups.create_or_update(RG, {"location": LOC})
     net: NetworkManagementClient = factory(NetworkManagementClient)
     _network(net)
-    ident = factory(ManagedServiceIdentityClient).user_assigned_identities.create_or_update(RG, "aks-cp", {"location": LOC})
+    ident = factory(ManagedServiceIdentityClient).user_assigned_identities.create_or_update(
+        RG, "aks-cp", {"location": LOC}
+    )
     auth: AuthorizationManagementClient = factory(AuthorizationManagementClient)
     role = f"/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/{NETWORK_CONTRIBUTOR}"
     props = {"roleDefinitionId": role, "principalId": ident.principal_id, "principalType": "ServicePrincipal"}
@@ -205,7 +221,10 @@ def echo(namespace: str = "demo", *, backends: bool) -> list[dict[str, Any]]:
     svc = {"apiVersion": "v1", "kind": "Service",
            "metadata": {"name": "echo", "namespace": namespace, "annotations": {"service.cilium.io/global": "true"}},
            "spec": {"selector": labels, "ports": [{"port": 80, "targetPort": 8080}]}}  # fmt: skip
-    docs: list[dict[str, Any]] = [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}}, svc]
+    docs: list[dict[str, Any]] = [
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}},
+        svc,
+    ]
     if backends:
         docs.append({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "echo", "namespace": namespace},
                      "spec": {"replicas": 1, "selector": {"matchLabels": labels}, "template": {

@@ -32,7 +32,7 @@ def cloud(tmp_path_factory: pytest.TempPathFactory) -> LocalCloud:
 def _get(cloud: LocalCloud, path: str) -> tuple[int, bytes]:
     context = ssl.create_default_context(cafile=str(cloud.ca_path))
     try:
-        with urllib.request.urlopen(f"{cloud.chart_repository}/{path}", context=context) as answer:  # noqa: S310
+        with urllib.request.urlopen(f"{cloud.chart_repository}/{path}", context=context) as answer:
             return int(answer.status), answer.read()
     except urllib.error.HTTPError as err:
         return err.code, b""
@@ -44,13 +44,19 @@ def test_index_lists_each_chart_with_the_digest_of_the_archive_served(cloud: Loc
     index = yaml.safe_load(body)
     assert index["apiVersion"] == "v1"
     (entry,) = index["entries"]["cilium"]
-    assert (entry["version"], entry["appVersion"], entry["urls"]) == ("1.20.0", "1.20.0", ["cilium-1.20.0.tgz"])
+    assert (entry["version"], entry["appVersion"], entry["urls"]) == (
+        "1.20.0",
+        "1.20.0",
+        ["cilium-1.20.0.tgz"],
+    )
     status, archive = _get(cloud, "charts/cilium-1.20.0.tgz")
     assert status == 200 and hashlib.sha256(archive).hexdigest() == entry["digest"]
     assert _get(cloud, "charts/cilium-9.9.9.tgz")[0] == 404
 
 
-def test_helm_pulls_the_chart_over_https_with_the_ca_and_renders_it(cloud: LocalCloud, tmp_path: Path) -> None:
+def test_helm_pulls_the_chart_over_https_with_the_ca_and_renders_it(
+    cloud: LocalCloud, tmp_path: Path
+) -> None:
     env = helm_env(tmp_path)
     pull = [HELM, "pull", "cilium", "--repo", f"{cloud.chart_repository}/charts", "--version", "1.20.0",
             "--ca-file", str(cloud.ca_path), "--destination", str(tmp_path)]  # fmt: skip
@@ -63,12 +69,24 @@ def test_helm_pulls_the_chart_over_https_with_the_ca_and_renders_it(cloud: Local
     out = subprocess.run([HELM, "template", "cilium", str(tmp_path / "cilium-1.20.0.tgz"), "-n", "kube-system",
                           "-f", str(values), "--include-crds"], check=True, capture_output=True, text=True, env=env)  # fmt: skip
     kinds = {(d["kind"], d["metadata"]["name"]) for d in yaml.safe_load_all(out.stdout) if d}
-    assert {("DaemonSet", "cilium"), ("Deployment", "cilium-operator"), ("ConfigMap", "cilium-config")} <= kinds
+    assert {
+        ("DaemonSet", "cilium"),
+        ("Deployment", "cilium-operator"),
+        ("ConfigMap", "cilium-config"),
+    } <= kinds
 
 
 def test_helm_refuses_the_repository_without_its_ca(cloud: LocalCloud, tmp_path: Path) -> None:
     env = {**helm_env(tmp_path), "SSL_CERT_FILE": os.devnull}
-    pull = [HELM, "pull", "cilium", "--repo", f"{cloud.chart_repository}/charts", "--destination", str(tmp_path)]
+    pull = [
+        HELM,
+        "pull",
+        "cilium",
+        "--repo",
+        f"{cloud.chart_repository}/charts",
+        "--destination",
+        str(tmp_path),
+    ]
     assert subprocess.run(pull, capture_output=True, env=env).returncode != 0
 
 
@@ -110,7 +128,9 @@ def _lock_entries(node: object, key: str = "") -> list[dict[str, object]]:
     """Every mapping in the lock file that carries a local_digest, with its name (``chart``, ``name`` or
     the key it is filed under), whatever the nesting."""
     if isinstance(node, dict):
-        found = [{"name": node.get("chart") or node.get("name") or key, **node}] if "local_digest" in node else []
+        found = (
+            [{"name": node.get("chart") or node.get("name") or key, **node}] if "local_digest" in node else []
+        )
         return found + [e for k, v in node.items() for e in _lock_entries(v, str(k))]
     if isinstance(node, list):
         return [e for v in node for e in _lock_entries(v, key)]
@@ -131,4 +151,6 @@ def test_the_lock_file_pins_what_the_local_repository_serves() -> None:
         key = (str(entry["name"]), str(entry.get("version")))
         assert key in served, f"lock pins {key}, which the local chart repository does not serve"
         digest = str(entry["local_digest"]).removeprefix("sha256:")
-        assert digest == served[key], f"{key}: lock {digest} != served {served[key]} (python -m emulator charts --digests)"
+        assert digest == served[key], (
+            f"{key}: lock {digest} != served {served[key]} (python -m emulator charts --digests)"
+        )

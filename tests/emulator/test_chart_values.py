@@ -72,13 +72,17 @@ def test_every_key_the_model_declares_exists_in_the_real_chart_with_its_default(
 
 def _product_keys() -> list[str]:
     files = [PRODUCT / "values.yaml", *sorted((PRODUCT / "overlays").glob("*.yaml"))]
-    keys = [k for f in files if f.exists() for k in _leaves(yaml.safe_load(f.read_text(encoding="utf-8")) or {})]
+    keys = [
+        k for f in files if f.exists() for k in _leaves(yaml.safe_load(f.read_text(encoding="utf-8")) or {})
+    ]
     return sorted({*keys, *COMPUTED})
 
 
 def test_every_key_the_product_sets_is_declared_by_the_model() -> None:
     missing = [k for k in _product_keys() if not _declared(_model(), k)]
-    assert not missing, f"the product sets keys the model chart ignores: {missing} (add them to {MODEL.relative_to(REPO)})"
+    assert not missing, (
+        f"the product sets keys the model chart ignores: {missing} (add them to {MODEL.relative_to(REPO)})"
+    )
 
 
 def test_the_product_values_render_the_real_object_names(tmp_path: Path) -> None:
@@ -93,31 +97,57 @@ def test_the_product_values_render_the_real_object_names(tmp_path: Path) -> None
     }  # fmt: skip
     mesh = values.setdefault("clustermesh", {})
     mesh["useAPIServer"] = True
-    mesh.setdefault("config", {}).update(enabled=True, clusters=[{"name": "aks-app1", "ips": ["10.1.12.11"], "port": 2379}])
-    mesh.setdefault("apiserver", {}).setdefault("service", {})["annotations"] = {"service.beta.kubernetes.io/azure-load-balancer-internal": "true"}
-    docs = render({**values, **computed}, tmp_path, *(), )
+    mesh.setdefault("config", {}).update(
+        enabled=True, clusters=[{"name": "aks-app1", "ips": ["10.1.12.11"], "port": 2379}]
+    )
+    mesh.setdefault("apiserver", {}).setdefault("service", {})["annotations"] = {
+        "service.beta.kubernetes.io/azure-load-balancer-internal": "true"
+    }
+    docs = render(
+        {**values, **computed},
+        tmp_path,
+        *(),
+    )
     names = {(d["kind"], d["metadata"]["name"]) for d in docs}
     for expected in [("DaemonSet", "cilium"), ("Deployment", "cilium-operator"), ("ConfigMap", "cilium-config"),
                      ("Deployment", "clustermesh-apiserver"), ("Service", "clustermesh-apiserver"),
                      ("Secret", "cilium-clustermesh"), ("Job", "clustermesh-apiserver-generate-certs"),
                      ("CronJob", "clustermesh-apiserver-generate-certs"), ("Deployment", "hubble-relay")]:  # fmt: skip
         assert expected in names
-    config = next(d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "cilium-config")["data"]
-    assert (config["cluster-name"], config["cluster-id"], config["cluster-pool-ipv4-cidr"]) == ("aks-mgmt", "1", "10.100.0.0/16")
+    config = next(d for d in docs if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "cilium-config")[
+        "data"
+    ]
+    assert (config["cluster-name"], config["cluster-id"], config["cluster-pool-ipv4-cidr"]) == (
+        "aks-mgmt",
+        "1",
+        "10.100.0.0/16",
+    )
     ds = next(d for d in docs if d["kind"] == "DaemonSet")
-    assert ds["spec"]["template"]["spec"]["hostAliases"] == [{"ip": "10.1.12.11", "hostnames": ["aks-app1.mesh.cilium.io"]}]
+    assert ds["spec"]["template"]["spec"]["hostAliases"] == [
+        {"ip": "10.1.12.11", "hostnames": ["aks-app1.mesh.cilium.io"]}
+    ]
 
 
 def test_the_gateway_class_renders_only_when_the_api_exists_or_is_forced(tmp_path: Path) -> None:
     base = {"gatewayAPI": {"enabled": True}, "hubble": {"tls": {"auto": {"method": "cronJob"}}}}
     assert not [d for d in render(base, tmp_path) if d["kind"] == "GatewayClass"]
-    (gc,) = [d for d in render(base, tmp_path, *["--api-versions", "gateway.networking.k8s.io/v1/GatewayClass"]) if d["kind"] == "GatewayClass"]
-    assert (gc["metadata"]["name"], gc["spec"]["controllerName"]) == ("cilium", "io.cilium/gateway-controller")
+    (gc,) = [
+        d
+        for d in render(base, tmp_path, *["--api-versions", "gateway.networking.k8s.io/v1/GatewayClass"])
+        if d["kind"] == "GatewayClass"
+    ]
+    assert (gc["metadata"]["name"], gc["spec"]["controllerName"]) == (
+        "cilium",
+        "io.cilium/gateway-controller",
+    )
 
 
 def test_the_helm_certificate_method_is_refused_because_it_renders_new_certificates(tmp_path: Path) -> None:
     import subprocess
 
     with pytest.raises(subprocess.CalledProcessError) as failed:
-        render({"clustermesh": {"useAPIServer": True}, "hubble": {"tls": {"auto": {"method": "cronJob"}}}}, tmp_path)
+        render(
+            {"clustermesh": {"useAPIServer": True}, "hubble": {"tls": {"auto": {"method": "cronJob"}}}},
+            tmp_path,
+        )
     assert "tls.auto.method=helm" in str(failed.value.stderr)

@@ -17,7 +17,9 @@ from steps.registry import default_registry
 
 
 def registry() -> PhaseRegistry:
-    return PhaseRegistry([dataclasses.replace(p, available=p.available or p.number == 3) for p in default_registry()])
+    return PhaseRegistry(
+        [dataclasses.replace(p, available=p.available or p.number == 3) for p in default_registry()]
+    )
 
 
 def local_lock() -> ChartsLock:
@@ -26,7 +28,9 @@ def local_lock() -> ChartsLock:
     lock = load_lock(DEFAULT_LOCK)
     served = {(a.kind, a.name): a for a in build()}
     charts = {
-        name: pin if pin.local_digest else pin.model_copy(update={"local_digest": f"sha256:{served[('chart', pin.chart)].sha256}"})
+        name: pin
+        if pin.local_digest
+        else pin.model_copy(update={"local_digest": f"sha256:{served[('chart', pin.chart)].sha256}"})
         for name, pin in lock.charts.items()
     }
     manifests = {}
@@ -35,7 +39,9 @@ def local_lock() -> ChartsLock:
         if mpin.local_digest or art is None:
             manifests[name] = mpin
         else:
-            manifests[name] = mpin.model_copy(update={"local_digest": f"sha256:{art.sha256}", "version": art.version})
+            manifests[name] = mpin.model_copy(
+                update={"local_digest": f"sha256:{art.sha256}", "version": art.version}
+            )
     return lock.model_copy(update={"charts": charts, "manifests": manifests})
 
 

@@ -1,5 +1,6 @@
 """A tiny chart for the release tests: a CRD and a custom resource, a Namespace, two ConfigMaps (one
-optional, to be pruned), a Deployment and a post-install hook Job; packaged with the real helm and
+optional, to be pruned), a Deployment, a pre-install hook ConfigMap (default delete policy:
+before-hook-creation) and a post-install hook Job (hook-succeeded); packaged with the real helm and
 published as a `file://` repository with a lock file pinning its digest."""
 
 from __future__ import annotations
@@ -87,6 +88,16 @@ metadata:
   namespace: {{ .Release.Namespace }}
 spec:
   size: {{ .Values.size }}
+""",
+    "hook-config.yaml": """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: pre-config
+  namespace: {{ .Release.Namespace }}
+  annotations:
+    helm.sh/hook: pre-install
+data:
+  size: {{ .Values.size | quote }}
 """,
     "hook-job.yaml": """apiVersion: batch/v1
 kind: Job

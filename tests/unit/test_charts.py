@@ -350,3 +350,18 @@ def test_render_writes_one_numbered_file_per_object_and_never_a_secret_value(tmp
     assert sorted(p.name for p in (tmp_path / "aks-mgmt" / "demo").iterdir()) == [p.name for p in written]
     assert yaml.safe_load(written[1].read_text())["data"] == {"password": ""}
     assert file_name(7, ObjectRef("v1", "ClusterRole", "", "system:x")) == "007-clusterrole-system_x.yaml"
+
+
+def test_an_output_not_known_yet_reaches_helm_as_its_placeholder(tmp_path: Path) -> None:
+    from orchestrator.charts.helm import TemplateRequest
+    from orchestrator.engine.graph import KNOWN_AFTER_APPLY
+
+    def run(args: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
+        values = yaml.safe_load(Path(args[args.index("-f") + 1]).read_text())
+        assert values == {"k8sServiceHost": "(known after apply)", "peers": ["(known after apply)"]}
+        return subprocess.CompletedProcess(args, 0, "", "")
+
+    values = {"k8sServiceHost": KNOWN_AFTER_APPLY, "peers": (KNOWN_AFTER_APPLY,)}
+    HelmCli(tmp_path / "helm", run=run).template(
+        TemplateRequest("r", tmp_path / "c.tgz", "ns", "1.34", values)
+    )

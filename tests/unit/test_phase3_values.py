@@ -33,20 +33,13 @@ def _chart_has(values: dict[str, Any], schema: dict[str, Any], path: str) -> boo
     return in_values or in_schema
 
 
-def _free_form(path: str) -> bool:
-    """Maps whose keys are the user's (annotations, labels): only the map itself must exist."""
-    return any(f".{word}." in f".{path}" for word in ("annotations", "labels"))
-
-
 def _key_paths(doc: dict[str, Any]) -> set[str]:
+    """Every key path set; inside annotations and labels (keys that are the user's) only the map."""
     out = set()
-    for path in leaf_paths(doc):
-        parts = path.split(".")
-        for i, part in enumerate(parts):
-            if part in ("annotations", "labels"):
-                path = ".".join(parts[: i + 1])
-                break
-        out.add(path)
+    for leaf in leaf_paths(doc):
+        parts = leaf.split(".")
+        cut = next((i + 1 for i, part in enumerate(parts) if part in ("annotations", "labels")), len(parts))
+        out.add(".".join(parts[:cut]))
     return out
 
 

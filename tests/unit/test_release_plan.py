@@ -80,3 +80,19 @@ def test_a_rendered_secret_is_compared_on_a_hash_and_shown_as_sensitive() -> Non
     plan = plan_object(obj.ref, want, observed_body(obj.ref, live))
     assert [f.path for f in plan.fields] == ["Secret/demo/s: data.k"]
     assert "first-value" not in repr(plan.fields) and "other-value" not in repr(plan.fields)
+
+
+def test_an_object_rendered_with_an_output_not_known_yet_is_flagged() -> None:
+    from orchestrator.charts.order import stages
+    from orchestrator.charts.render import Render
+    from steps.release_plan import ReleasePlan, placeholders
+
+    known, unknown = (
+        _one(SERVICE),
+        _one({**SERVICE, "metadata": {"name": "mesh"}, "spec": {"externalName": "(known after apply)"}}),
+    )
+    objects = {o.ref: plan_object(o.ref, desired_body(o, "d", "r"), None) for o in (known, unknown)}
+    plan = ReleasePlan(
+        Render("r", "c", "1.0.0", "sha256:x", (known, unknown)), stages((known, unknown)), objects
+    )
+    assert placeholders(plan) == ["Service/demo/mesh"]

@@ -122,7 +122,13 @@ def _ensure_models(backend: Backend, key: str, cluster_id: str, kube: KubeCluste
     if (key, kube.instance) in checked:
         return
     wanted = {"stateDir": str(backend.state_dir), "clusterId": cluster_id}
-    models = {"cilium-agent": {}, "cilium-gateway": {}, "azure-cloud-provider": wanted, "mesh-probe": wanted}
+    models = {
+        "cilium-agent": {},
+        "cilium-certgen": {},
+        "cilium-gateway": {},
+        "azure-cloud-provider": wanted,
+        "mesh-probe": wanted,
+    }
     enabled = kube.controllers()
     for kind, config in models.items():
         if enabled.get(kind) != config:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from emulator.k8s.cloudview import CloudView
-from emulator.k8s.mesh import Network, link
+from emulator.k8s.mesh import link
 from emulator.k8s.meshfacts import Endpoint, MeshFacts
 from emulator.k8s.nsg import Flow, blocked, decide
 
@@ -41,7 +41,11 @@ def test_a_healthy_pair_is_linked(tmp_path: Path) -> None:
         ("b", {"ca": "OTHER"}, "cilium-ca differs between aks-mgmt and aks-app1"),
         ("b", {"ca": None}, "no cilium-ca Secret in aks-app1"),
         ("b", {"apiserver_ready": False}, "aks-app1's clustermesh-apiserver has no ready pod"),
-        ("b", {"apiserver_ip": None}, "aks-app1's clustermesh-apiserver Service has no load-balancer address"),
+        (
+            "b",
+            {"apiserver_ip": None},
+            "aks-app1's clustermesh-apiserver Service has no load-balancer address",
+        ),
         ("b", {"agents": "no cilium agent pod is running"}, "aks-app1: no cilium agent pod is running"),
         ("a", {"peers": []}, "aks-mgmt does not list peer aks-app1"),
         ("a", {"peers": [Endpoint("aks-app1", "10.1.12.9", 2379)]}, "lists peer aks-app1 at 10.1.12.9:2379"),
@@ -49,7 +53,9 @@ def test_a_healthy_pair_is_linked(tmp_path: Path) -> None:
         ("a", {"peers": [Endpoint("app-one", "10.1.12.5", 2379)]}, "lists 'app-one' at 10.1.12.5"),
     ],
 )
-def test_each_broken_condition_names_its_cause(tmp_path: Path, side: str, change: dict[str, object], cause: str) -> None:
+def test_each_broken_condition_names_its_cause(
+    tmp_path: Path, side: str, change: dict[str, object], cause: str
+) -> None:
     a, b = _pair()
     a, b = (dataclasses.replace(a, **change), b) if side == "a" else (a, dataclasses.replace(b, **change))  # type: ignore[arg-type]
     problems = _link(tmp_path, a, b)
@@ -76,3 +82,26 @@ def test_nsg_rules_apply_by_priority_then_azure_defaults() -> None:
     ranged = ("range", 100, "Allow", "*", "*", "8000-9000")
     assert decide(_nsg(ranged, deny), "Inbound", flow) == (True, "range")
     assert "denies inbound Udp 8472" in blocked(None, _nsg(deny), flow)
+
+
+@pytest.mark.parametrize(
+    ("side", "change", "cause"),
+    [
+        ("b", {"certgen": True}, "aks-app1's clustermesh-apiserver has no server certificate"),
+        ("a", {"certgen": True}, "aks-mgmt has no clustermesh client certificate"),
+        ("a", {"client_cert_ca": "X", "certgen": True}, "certificates were issued by different CAs"),
+    ],
+)
+def test_certificates_from_certgen_must_exist_and_share_the_ca(
+    tmp_path: Path, side: str, change: dict[str, object], cause: str
+) -> None:
+    a, b = _pair()
+    b = dataclasses.replace(b, server_cert_ca="CA", client_cert_ca="CA")
+    a = dataclasses.replace(a, server_cert_ca="CA", client_cert_ca="CA")
+    if side == "b":
+        b = dataclasses.replace(b, server_cert_ca=None, **change)  # type: ignore[arg-type]
+    elif "client_cert_ca" in change:
+        a = dataclasses.replace(a, **change)  # type: ignore[arg-type]
+    else:
+        a = dataclasses.replace(a, client_cert_ca=None, **change)  # type: ignore[arg-type]
+    assert any(cause in p for p in _link(tmp_path, a, b)), _link(tmp_path, a, b)

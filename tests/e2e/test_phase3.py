@@ -1,0 +1,259 @@
+"""Phase 3 on the local cloud, through the CLI: Cilium on three BYO-CNI clusters, Cluster Mesh, Gateway
+API, and the verification steps; re-runs, drift, a broken mesh condition, destroy.
+
+One workspace is built once for the module (phases 1-3 at time scale 0) and the tests run in file
+order against it; each test that breaks something repairs it before it ends. Until phase 3 is marked
+available, the CLI is `tests.support.phase3_cli` (the product's CLI with phase 3 runnable and the
+local cloud's chart digests)."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from typing import Any
+
+import kubernetes
+import pytest
+import yaml
+
+from steps.phase3.kustomize import find_kubectl
+from tests.e2e.conftest import Workspace, steps_of
+from tests.support.cli import run_cli
+from tests.support.secrets import find_secrets
+
+MODULE = "tests.support.phase3_cli"
+CLUSTERS = ("aks-mgmt", "aks-app1", "aks-app2")
+pytestmark = pytest.mark.skipif(
+    find_kubectl() is None, reason="run `python tools/install_kube_clients.py` first"
+)
+
+
+def _cli(ws: Workspace, *args: str, timeout: float = 600) -> dict[str, Any]:
+    result = run_cli(
+        ["--cloud", "local", "--output", "json", *args], cwd=ws.root, module=MODULE, timeout=timeout
+    )
+    assert result.stdout.strip(), result
+    doc: dict[str, Any] = result.json
+    doc["_stderr"] = result.stderr
+    return doc
+
+
+@pytest.fixture(scope="module")
+def built(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Workspace, dict[str, Any], dict[str, Any]]]:
+    ws = Workspace(tmp_path_factory.mktemp("phase3"))
+    ws.write_config()
+    ws.settings(time_scale=0.0)
+    for phase in ("1", "2"):
+        assert _cli(ws, "run", "--phase", phase, "--yes")["exit_code"] == 0
+    assert ws.cli("kubeconfig", "--dir", "kube").code == 0
+    plan = _cli(ws, "plan", "--phase", "3")
+    run = _cli(ws, "run", "--phase", "3", "--yes")
+    assert run["exit_code"] == 0, run["_stderr"][-3000:]
+    yield ws, plan, run
+
+
+def _api(ws: Workspace, cluster: str) -> Any:
+    config = yaml.safe_load((ws.root / "kube" / f"{cluster}.kubeconfig").read_text())
+    return kubernetes.config.new_client_from_config_dict(config)
+
+
+def _ready(ws: Workspace, cluster: str) -> tuple[int, int]:
+    nodes = kubernetes.client.CoreV1Api(_api(ws, cluster)).list_node().items
+    ready = [n for n in nodes if any(c.type == "Ready" and c.status == "True" for c in n.status.conditions)]
+    return len(ready), len(nodes)
+
+
+def test_plan_lists_every_object_per_cluster(built: tuple[Workspace, dict[str, Any], dict[str, Any]]) -> None:
+    _, plan, _ = built
+    steps = steps_of(plan)
+    for cluster in CLUSTERS:
+        cilium = steps[f"p3/cilium/{cluster}"]
+        assert cilium["action"] == "create"
+        assert any("DaemonSet/kube-system/cilium" in c for c in cilium["changes"]), cilium["changes"]
+        assert steps[f"p3/gateway-api-crds/{cluster}"]["action"] == "create"
+        assert steps[f"p3/cilium-ca/{cluster}"]["action"] == "create"
+    assert any("Gateway/demo/demo" in c for c in steps["p3/kustomize/gateway/aks-app1"]["changes"])
+    assert plan["api_requests"]["kubernetes"]["write"] == 0 and plan["api_requests"]["azure"]["write"] == 0
+
+
+def test_the_run_builds_everything_and_verifies_it(
+    built: tuple[Workspace, dict[str, Any], dict[str, Any]],
+) -> None:
+    ws, _, run = built
+    steps = steps_of(run)
+    assert all(s["status"] == "done" for s in steps.values())
+    state = yaml.safe_load(ws.state_path.read_text())["steps"]
+    probe = state["p3/verify/mesh-probe/aks-mgmt"]["outputs"]
+    assert probe["result"] == "succeeded" and probe["target"] == "demo/echo"
+    ip = state["p3/verify/clustermesh-ip/aks-app1"]["outputs"]["seen"]
+    assert "10.4.0.253" in ip and "internal" in ip
+    assert "Programmed=True" in state["p3/verify/gateway/aks-app2"]["outputs"]["seen"]
+    assert find_secrets(ws.state_path.read_text()) == [] and "PRIVATE KEY" not in ws.state_path.read_text()
+    assert "PRIVATE KEY" not in run["_stderr"]
+    with ws.cloud():
+        for cluster in CLUSTERS:
+            ready, total = _ready(ws, cluster)
+            assert ready == total > 0, cluster
+        cas = {
+            c: kubernetes.client.CoreV1Api(_api(ws, c))
+            .read_namespaced_secret("cilium-ca", "kube-system")
+            .data["ca.crt"]
+            for c in CLUSTERS
+        }
+        assert len(set(cas.values())) == 1  # one CA, shared
+
+
+def test_a_second_run_plans_nothing_and_writes_nothing(
+    built: tuple[Workspace, dict[str, Any], dict[str, Any]],
+) -> None:
+    ws, _, _ = built
+    plan = _cli(ws, "plan", "--phase", "3")
+    assert {s["action"] for s in steps_of(plan).values()} == {"noop"}
+    again = _cli(ws, "run", "--phase", "3", "--yes")
+    assert again["exit_code"] == 0
+    assert again["api_requests"]["azure"]["write"] == 0 and again["api_requests"]["kubernetes"]["write"] == 0
+
+
+def test_kubectl_shows_the_cilium_pods_running(
+    built: tuple[Workspace, dict[str, Any], dict[str, Any]],
+) -> None:
+    ws, _, _ = built
+    kubectl = find_kubectl()
+    assert kubectl is not None
+    with ws.cloud():
+        done = subprocess.run(
+            [str(kubectl), "--kubeconfig", str(ws.root / "kube" / "aks-app1.kubeconfig"), "get", "pods", "-n", "kube-system"],
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    rows = [line.split() for line in done.stdout.splitlines()[1:]]
+    cilium = [r for r in rows if r[0].startswith("cilium-") and not r[0].startswith("cilium-operator")]
+    assert cilium and all(r[2] == "Running" for r in cilium), done.stdout
+    assert any(r[0].startswith("cilium-operator") and r[2] == "Running" for r in rows), done.stdout
+
+
+def test_drift_on_rendered_objects_shows_exactly_that_and_is_repaired(
+    built: tuple[Workspace, dict[str, Any], dict[str, Any]],
+) -> None:
+    ws, _, _ = built
+    with ws.cloud():
+        apps = kubernetes.client.AppsV1Api(_api(ws, "aks-app2"))
+        apps.patch_namespaced_daemon_set(
+            "cilium", "kube-system", {"spec": {"updateStrategy": {"rollingUpdate": {"maxUnavailable": 3}}}}
+        )
+        kubernetes.client.CoreV1Api(_api(ws, "aks-mgmt")).delete_namespaced_config_map(
+            "hubble-relay-config", "kube-system"
+        )
+    plan = _cli(ws, "plan", "--phase", "3")
+    drift = {sid: s["changes"] for sid, s in steps_of(plan).items() if s["action"] != "noop"}
+    assert set(drift) == {"p3/cilium/aks-app2", "p3/cilium/aks-mgmt"}, drift
+    assert drift["p3/cilium/aks-app2"] == [
+        "DaemonSet/kube-system/cilium: spec.updateStrategy.rollingUpdate.maxUnavailable"
+    ], drift
+    assert [c for c in drift["p3/cilium/aks-mgmt"] if "hubble-relay-config" in c] == drift[
+        "p3/cilium/aks-mgmt"
+    ]
+    assert _cli(ws, "run", "--phase", "3", "--yes")["exit_code"] == 0
+    assert {s["action"] for s in steps_of(_cli(ws, "plan", "--phase", "3")).values()} == {"noop"}
+
+
+def _mesh_rule(ws: Workspace, allow: bool) -> None:
+    """Flip the services subnet's NSG rule for TCP 2379 (the clustermesh-apiservers' frontends)."""
+    with ws.cloud() as az:
+        rules = az.network().security_rules
+        rule = rules.get("rg-aks-demo-network", "nsg-aks-demo-services", "allow-mesh-apiserver")
+        rule.access = "Allow" if allow else "Deny"
+        rules.begin_create_or_update(
+            "rg-aks-demo-network", "nsg-aks-demo-services", "allow-mesh-apiserver", rule
+        ).result()
+
+
+def _reprobe(ws: Workspace) -> None:
+    with ws.cloud():
+        batch = kubernetes.client.BatchV1Api(_api(ws, "aks-mgmt"))
+        batch.delete_namespaced_job("mesh-probe", "demo", propagation_policy="Background")
+
+
+def test_a_blocked_mesh_port_fails_the_probe_naming_it_and_a_repair_passes(
+    built: tuple[Workspace, dict[str, Any], dict[str, Any]],
+) -> None:
+    ws, _, _ = built
+    _mesh_rule(ws, allow=False)
+    _reprobe(ws)
+    broken = _cli(ws, "run", "--phase", "3", "--yes")
+    assert broken["exit_code"] == 1
+    probe = steps_of(broken)["p3/verify/mesh-probe/aks-mgmt"]
+    assert probe["status"] == "failed" and "2379" in broken["_stderr"], broken["_stderr"][-2000:]
+    assert _cli(ws, "run", "--phase", "1", "--yes")["exit_code"] == 0  # phase 1 puts its rule back
+    repaired = _cli(ws, "run", "--phase", "3", "--yes")
+    assert repaired["exit_code"] == 0, repaired["_stderr"][-2000:]
+    assert steps_of(repaired)["p3/verify/mesh-probe/aks-mgmt"]["action"] == "update"  # probed again
+
+
+def test_a_different_ca_on_a_peer_is_shown_as_sensitive_drift_and_repaired(
+    built: tuple[Workspace, dict[str, Any], dict[str, Any]],
+) -> None:
+    from steps.phase3.ca import new_ca, split
+
+    ws, _, _ = built
+    cert, key = split(new_ca())
+    with ws.cloud():
+        core = kubernetes.client.CoreV1Api(_api(ws, "aks-app1"))
+        core.patch_namespaced_secret(
+            "cilium-ca", "kube-system", {"stringData": {"ca.crt": cert.reveal(), "ca.key": key.reveal()}}
+        )
+    plan = _cli(ws, "plan", "--phase", "3")
+    drift = {sid: s["changes"] for sid, s in steps_of(plan).items() if s["action"] != "noop"}
+    assert drift == {"p3/cilium-ca/aks-app1": ["data.ca.crt", "data.ca.key"]}
+    assert key.reveal() not in plan["_stderr"] and "PRIVATE KEY" not in str(plan)
+    assert _cli(ws, "run", "--phase", "3", "--yes")["exit_code"] == 0
+
+
+def test_a_duplicate_cluster_id_is_refused_before_any_call(
+    built: tuple[Workspace, dict[str, Any], dict[str, Any]],
+) -> None:
+    ws, _, _ = built
+    original = (ws.root / "deployment.yaml").read_text()
+    try:
+        (ws.root / "deployment.yaml").write_text(
+            original.replace("cilium_cluster_id: 3", "cilium_cluster_id: 2")
+        )
+        result = run_cli(["--cloud", "local", "plan", "--phase", "3"], cwd=ws.root, module=MODULE)
+        assert result.code == 2 and "clusters[2].cilium_cluster_id" in result.stderr, result
+    finally:
+        (ws.root / "deployment.yaml").write_text(original)
+
+
+def test_destroy_leaves_the_clusters_as_phase_2_made_them(
+    built: tuple[Workspace, dict[str, Any], dict[str, Any]],
+) -> None:
+    ws, _, _ = built
+    gone = _cli(ws, "destroy", "--phase", "3", "--yes")
+    assert gone["exit_code"] == 0, gone["_stderr"][-2000:]
+    with ws.cloud():
+        for cluster in CLUSTERS:
+            assert _ready(ws, cluster)[0] == 0, cluster  # no CNI: NotReady again
+            dyn = kubernetes.dynamic.DynamicClient(_api(ws, cluster))
+            for api_version, kind in (
+                ("apps/v1", "DaemonSet"),
+                ("v1", "ConfigMap"),
+                ("v1", "Secret"),
+                ("v1", "Service"),
+            ):
+                left = (
+                    dyn.resources.get(api_version=api_version, kind=kind)
+                    .get(label_selector="orchestrate.io/release")
+                    .items
+                )
+                assert [i.metadata.name for i in left] == [], (cluster, kind)
+            names = [
+                n.metadata.name for n in kubernetes.client.CoreV1Api(_api(ws, cluster)).list_namespace().items
+            ]
+            assert "demo" not in names
+    with ws.cloud() as az:
+        records = [
+            r.name for r in az.privatedns().record_sets.list("rg-aks-demo-network", "aks-demo.internal")
+        ]
+        assert not [r for r in records if r.startswith("clustermesh-")]
