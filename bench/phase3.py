@@ -31,13 +31,11 @@ from orchestrator.config.model import Deployment  # noqa: E402
 from steps.phase3 import phase3_steps  # noqa: E402
 from tests.e2e.conftest import Workspace  # noqa: E402
 
-MODULE = "tests.support.phase3_cli"  # the product CLI with phase 3 runnable (see its docstring)
-
 
 def cli(root: Path, *args: str) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(
-        [sys.executable, "-m", MODULE, "--cloud", "local", "--output", "json", *args],
+        [sys.executable, "-c", "from orchestrator.cli import main; main()", "--cloud", "local", "--output", "json", *args],
         cwd=root, env=env, capture_output=True, text=True, timeout=1200, check=False,
     )  # fmt: skip
     if not done.stdout.strip():

@@ -88,6 +88,15 @@ class AuthError(CloudError):
     pass
 
 
+class NotBuiltYet(NotFound):
+    """What a step works inside (an AKS cluster, for a Kubernetes object) does not exist yet: a plan
+    shows the step as a create known after apply; a destroy has nothing left to delete."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        super().__init__(f"{what} does not exist yet", code="NotBuiltYet")
+
+
 class TransientError(CloudError):
     """Worth retrying: throttling, 5xx, connection resets, another operation in progress."""
 

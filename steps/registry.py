@@ -62,15 +62,11 @@ BUILDERS: dict[int, tuple[StepBuilder, Preflight]] = {
     2: (_phase2, _preflight2),
     3: (_phase3, _preflight3),
 }
-# Built (so the step graph is checked with every command) but not runnable yet: phase 3 becomes
-# available when its end-to-end test (tests/e2e/test_phase3.py) passes on the local cloud's model charts.
-UNFINISHED: frozenset[int] = frozenset({3})
 
 
 def default_registry() -> PhaseRegistry:
     phases = []
     for number, name in enumerate(PHASE_NAMES, 1):
         build, preflight = BUILDERS.get(number, (no_steps, None))
-        available = number in BUILDERS and number not in UNFINISHED
-        phases.append(Phase(number, name, build, available=available, preflight=preflight))
+        phases.append(Phase(number, name, build, available=number in BUILDERS, preflight=preflight))
     return PhaseRegistry(phases)

@@ -9,9 +9,10 @@ and the CA bundle to trust. SDK modules are imported on first use, so `orchestra
 
 from __future__ import annotations
 
+import importlib
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from orchestrator.azure.limiter import RequestLimiter, limiter_policy
 from orchestrator.azure.retry import RetrySettings
@@ -78,73 +79,81 @@ class AzureClients:
             kwargs["credential_scopes"] = ["https://management.azure.com/.default"]
         return kwargs
 
-    def _get(self, key: str, build: Any) -> Any:
+    def _get(self, key: str, module: str, class_name: str) -> Any:
+        """The one client of this kind, built on first use. The SDK package is imported under the lock
+        too: steps ask for clients from many threads at once, and two threads importing the same
+        package for the first time can deadlock in the import system (`_DeadlockError`)."""
         with self._lock:
             if key not in self._cache:
+                build = getattr(importlib.import_module(module), class_name)
                 self._cache[key] = build(
                     self.target.credential, self.target.subscription_id, **self._common()
                 )
             return self._cache[key]
 
     def resource(self) -> ResourceManagementClient:
-        from azure.mgmt.resource.resources import ResourceManagementClient
-
-        return self._get("resource", ResourceManagementClient)  # type: ignore[no-any-return]
+        return cast(
+            "ResourceManagementClient",
+            self._get("resource", "azure.mgmt.resource.resources", "ResourceManagementClient"),
+        )
 
     def network(self) -> NetworkManagementClient:
-        from azure.mgmt.network import NetworkManagementClient
-
-        return self._get("network", NetworkManagementClient)  # type: ignore[no-any-return]
+        return cast(
+            "NetworkManagementClient", self._get("network", "azure.mgmt.network", "NetworkManagementClient")
+        )
 
     def containerservice(self) -> ContainerServiceClient:
-        from azure.mgmt.containerservice import ContainerServiceClient
-
-        return self._get("containerservice", ContainerServiceClient)  # type: ignore[no-any-return]
+        return cast(
+            "ContainerServiceClient",
+            self._get("containerservice", "azure.mgmt.containerservice", "ContainerServiceClient"),
+        )
 
     def msi(self) -> ManagedServiceIdentityClient:
-        from azure.mgmt.msi import ManagedServiceIdentityClient
-
-        return self._get("msi", ManagedServiceIdentityClient)  # type: ignore[no-any-return]
+        return cast(
+            "ManagedServiceIdentityClient", self._get("msi", "azure.mgmt.msi", "ManagedServiceIdentityClient")
+        )
 
     def authorization(self) -> AuthorizationManagementClient:
-        from azure.mgmt.authorization import AuthorizationManagementClient
-
-        return self._get("authorization", AuthorizationManagementClient)  # type: ignore[no-any-return]
+        return cast(
+            "AuthorizationManagementClient",
+            self._get("authorization", "azure.mgmt.authorization", "AuthorizationManagementClient"),
+        )
 
     def keyvault(self) -> KeyVaultManagementClient:
-        from azure.mgmt.keyvault import KeyVaultManagementClient
-
-        return self._get("keyvault", KeyVaultManagementClient)  # type: ignore[no-any-return]
+        return cast(
+            "KeyVaultManagementClient",
+            self._get("keyvault", "azure.mgmt.keyvault", "KeyVaultManagementClient"),
+        )
 
     def monitor(self) -> MonitorManagementClient:
-        from azure.mgmt.monitor import MonitorManagementClient
-
-        return self._get("monitor", MonitorManagementClient)  # type: ignore[no-any-return]
+        return cast(
+            "MonitorManagementClient", self._get("monitor", "azure.mgmt.monitor", "MonitorManagementClient")
+        )
 
     def loganalytics(self) -> LogAnalyticsManagementClient:
-        from azure.mgmt.loganalytics import LogAnalyticsManagementClient
-
-        return self._get("loganalytics", LogAnalyticsManagementClient)  # type: ignore[no-any-return]
+        return cast(
+            "LogAnalyticsManagementClient",
+            self._get("loganalytics", "azure.mgmt.loganalytics", "LogAnalyticsManagementClient"),
+        )
 
     def privatedns(self) -> PrivateDnsManagementClient:
-        from azure.mgmt.privatedns import PrivateDnsManagementClient
-
-        return self._get("privatedns", PrivateDnsManagementClient)  # type: ignore[no-any-return]
+        return cast(
+            "PrivateDnsManagementClient",
+            self._get("privatedns", "azure.mgmt.privatedns", "PrivateDnsManagementClient"),
+        )
 
     def storage(self) -> StorageManagementClient:
-        from azure.mgmt.storage import StorageManagementClient
-
-        return self._get("storage", StorageManagementClient)  # type: ignore[no-any-return]
+        return cast(
+            "StorageManagementClient", self._get("storage", "azure.mgmt.storage", "StorageManagementClient")
+        )
 
     def compute(self) -> ComputeManagementClient:
-        from azure.mgmt.compute import ComputeManagementClient
-
-        return self._get("compute", ComputeManagementClient)  # type: ignore[no-any-return]
+        return cast(
+            "ComputeManagementClient", self._get("compute", "azure.mgmt.compute", "ComputeManagementClient")
+        )
 
     def policy(self) -> PolicyClient:
-        from azure.mgmt.resource.policy import PolicyClient
-
-        return self._get("policy", PolicyClient)  # type: ignore[no-any-return]
+        return cast("PolicyClient", self._get("policy", "azure.mgmt.resource.policy", "PolicyClient"))
 
     def close(self) -> None:
         with self._lock:

@@ -223,7 +223,9 @@ def _mesh_subnet_problems(config: Deployment, subnets: set[str]) -> Iterator[Pro
         yield Problem("cilium.mesh_subnet", f"no subnet named {name!r} in network.subnets")
         return
     if name in {c.subnet for c in config.clusters}:
-        yield Problem("cilium.mesh_subnet", f"subnet {name!r} holds a cluster's nodes; use a subnet of its own")
+        yield Problem(
+            "cilium.mesh_subnet", f"subnet {name!r} holds a cluster's nodes; use a subnet of its own"
+        )
     net = _net(config.subnet(name).cidr)
     room = net.num_addresses - AZURE_RESERVED_PER_SUBNET
     for i, cluster in enumerate(config.clusters):

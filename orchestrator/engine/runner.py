@@ -26,7 +26,7 @@ from orchestrator.engine.prepared import PreparedPlans
 from orchestrator.engine.results import Outcome, StepResult
 from orchestrator.engine.scheduler import KeyLocks, Slots
 from orchestrator.engine.step import Document, Step
-from orchestrator.errors import ForeignResourcesError, OrchestrateError
+from orchestrator.errors import ForeignResourcesError, NotBuiltYet, OrchestrateError
 from state.schema import StepStatus
 from state.store import StateStore
 
@@ -219,6 +219,8 @@ class Runner:
             error = None
         except Interrupted:
             outcome, error = Outcome.INTERRUPTED, "interrupted"
+        except NotBuiltYet as exc:
+            outcome, error = self._not_built(step, mode, exc, planned)
         except OrchestrateError as exc:
             outcome, error = Outcome.FAILED, str(exc)
         except Exception as exc:  # a bug or an unmapped library error: keep the run's state consistent
@@ -244,6 +246,23 @@ class Runner:
         )
         self.reporter.step_finished(result)
         return result
+
+    def _not_built(
+        self, step: Step, mode: Mode, exc: NotBuiltYet, planned: list[Change]
+    ) -> tuple[Outcome, str | None]:
+        """A step inside something not built yet: a plan says it will be created once that exists; a
+        destroy finds nothing to delete; a run fails (its dependencies should have built it)."""
+        if mode is Mode.APPLY:
+            return Outcome.FAILED, str(exc)
+        if mode.destroying:
+            planned.append(Change.noop(f"already absent: {exc.what} is gone"))
+            if mode.writes:
+                self.store.update_step(
+                    step.id, status=StepStatus.DESTROYED, action="noop", changes=[], outputs={}
+                )
+            return (Outcome.DONE if mode.writes else Outcome.PLANNED), None
+        planned.append(Change(Action.CREATE, reason=f"known after apply: {exc.what} is not built yet"))
+        return Outcome.PLANNED, None
 
     def _lifecycle(
         self,

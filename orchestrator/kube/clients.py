@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestrator.azure.clients import AzureClients
+from orchestrator.errors import NotBuiltYet, NotFound
 from orchestrator.telemetry import RequestCounts, count_kubernetes_requests
 
 
@@ -30,15 +31,21 @@ class KubeClients:
         """A kubernetes ApiClient for the cluster (admin credentials, fetched once per command)."""
         from kubernetes import config as kube_config
 
-        from orchestrator.kubeconfig import fetch
-
         with self._lock:
             if cluster not in self._api:
                 build: Any = kube_config.new_client_from_config_dict  # the package ships no type hints
-                client = build(fetch(self._azure, self._rg, cluster, admin=True))
+                client = build(self._kubeconfig(cluster))
                 count_kubernetes_requests(client, self._counts)
                 self._api[cluster] = client
             return self._api[cluster]
+
+    def _kubeconfig(self, cluster: str) -> dict[str, Any]:
+        from orchestrator.kubeconfig import fetch
+
+        try:
+            return fetch(self._azure, self._rg, cluster, admin=True)
+        except NotFound as exc:  # the cluster (or its resource group) is not there: not built yet
+            raise NotBuiltYet(f"AKS cluster {cluster}") from exc
 
     def dynamic(self, cluster: str) -> Any:
         from kubernetes import dynamic

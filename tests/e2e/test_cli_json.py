@@ -32,7 +32,7 @@ def test_every_command_prints_one_json_document_with_the_options_after_it(ws: Wo
     assert _json(ws, "kubeconfig", code=2)["error"] == "UsageError"  # neither --dir nor --merge
     assert _json(ws, "stop")["changes"]["update"] == 3
     assert _json(ws, "start")["changes"]["update"] == 3
-    _json(ws, "resume")
+    assert "incomplete" in _json(ws, "resume", code=2)["messages"][0]  # phase 3 was not built
     preview = _json(ws, "destroy", "--dry-run")
-    assert [p["number"] for p in preview["phases"]] == [2, 1]
+    assert [p["number"] for p in preview["phases"]] == [3, 2, 1]
     assert _json(ws, "destroy", "--yes")["changes"]["delete"] > 0

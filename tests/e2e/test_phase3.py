@@ -2,9 +2,7 @@
 API, and the verification steps; re-runs, drift, a broken mesh condition, destroy.
 
 One workspace is built once for the module (phases 1-3 at time scale 0) and the tests run in file
-order against it; each test that breaks something repairs it before it ends. Until phase 3 is marked
-available, the CLI is `tests.support.phase3_cli` (the product's CLI with phase 3 runnable and the
-local cloud's chart digests)."""
+order against it; each test that breaks something repairs it before it ends."""
 
 from __future__ import annotations
 
@@ -21,7 +19,6 @@ from tests.e2e.conftest import Workspace, steps_of
 from tests.support.cli import run_cli
 from tests.support.secrets import find_secrets
 
-MODULE = "tests.support.phase3_cli"
 CLUSTERS = ("aks-mgmt", "aks-app1", "aks-app2")
 pytestmark = pytest.mark.skipif(
     find_kubectl() is None, reason="run `python tools/install_kube_clients.py` first"
@@ -29,9 +26,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def _cli(ws: Workspace, *args: str, timeout: float = 600) -> dict[str, Any]:
-    result = run_cli(
-        ["--cloud", "local", "--output", "json", *args], cwd=ws.root, module=MODULE, timeout=timeout
-    )
+    result = run_cli(["--cloud", "local", "--output", "json", *args], cwd=ws.root, timeout=timeout)
     assert result.stdout.strip(), result
     doc: dict[str, Any] = result.json
     doc["_stderr"] = result.stderr
@@ -220,7 +215,7 @@ def test_a_duplicate_cluster_id_is_refused_before_any_call(
         (ws.root / "deployment.yaml").write_text(
             original.replace("cilium_cluster_id: 3", "cilium_cluster_id: 2")
         )
-        result = run_cli(["--cloud", "local", "plan", "--phase", "3"], cwd=ws.root, module=MODULE)
+        result = run_cli(["--cloud", "local", "plan", "--phase", "3"], cwd=ws.root)
         assert result.code == 2 and "clusters[2].cilium_cluster_id" in result.stderr, result
     finally:
         (ws.root / "deployment.yaml").write_text(original)

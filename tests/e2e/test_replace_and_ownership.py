@@ -18,8 +18,9 @@ ZONE = "aks-demo.internal"
 
 
 def _build(ws: Workspace) -> None:
-    result = ws.cli("run", "--yes")
-    assert result.code == 0, result
+    for phase in ("1", "2"):
+        result = ws.cli("run", "--phase", phase, "--yes")
+        assert result.code == 0, result
 
 
 def _writes(ws: Workspace) -> list[dict[str, object]]:
@@ -35,14 +36,14 @@ def test_a_pod_cidr_change_is_a_replacement_that_yes_alone_never_approves(ws: Wo
     assert "-/+ p2/cluster/aks-app2 replace" in plan.stdout
     assert "destroys and re-creates" in plan.stdout and "properties.networkProfile.podCidr" in plan.stdout
     assert "(1 to replace)" in plan.stdout
-    doc = ws.json("plan")
+    doc = ws.json("plan", "--phase", "2")
     cluster = steps_of(doc)["p2/cluster/aks-app2"]
     assert cluster["action"] == "replace"
     assert cluster["forces_replacement"] == ["properties.networkProfile.podCidr"]
     assert doc["changes"]["replace"] == 1 and doc["changes"]["delete"] == 1 and doc["changes"]["update"] == 0
 
     ws.settings(request_log=True)
-    refused = ws.cli("run", "--yes")
+    refused = ws.cli("run", "--phase", "2", "--yes")
     assert refused.code == 3, refused
     assert "--allow-replace" in refused.stderr and "p2/cluster/aks-app2" in refused.stderr
     assert _writes(ws) == []  # stopped before the first write of the phase
@@ -50,7 +51,7 @@ def test_a_pod_cidr_change_is_a_replacement_that_yes_alone_never_approves(ws: Wo
         live = az.containerservice().managed_clusters.get(RG_AKS, "aks-app2")
         assert live.network_profile.pod_cidr == "192.168.32.0/20"
 
-    approved = ws.json("run", "--yes", "--allow-replace")
+    approved = ws.json("run", "--phase", "2", "--yes", "--allow-replace")
     assert approved["exit_code"] == 0, approved
     assert steps_of(approved)["p2/cluster/aks-app2"]["action"] == "replace"
     assert approved["changes"]["replace"] == 1
@@ -61,7 +62,7 @@ def test_a_pod_cidr_change_is_a_replacement_that_yes_alone_never_approves(ws: Wo
             "system",
             "spot",
         }
-    again = ws.json("plan")
+    again = ws.json("plan", "--phase", "2")
     assert {s["action"] for s in steps_of(again).values()} == {"noop"}
 
 
