@@ -9,4 +9,3 @@ DEFAULT_DEPLOYMENT = "aks-demo"
 
 def default_state_path(deployment: str) -> Path:
     return Path(".orchestrate") / f"{deployment}.json"
-

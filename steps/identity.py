@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from orchestrator.engine.context import StepContext
 
 
-
 class IdentityStep(ArmStep):
     lro_write = lro_delete = False
     kind = "Microsoft.ManagedIdentity/userAssignedIdentities"
