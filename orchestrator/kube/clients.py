@@ -55,7 +55,7 @@ class KubeClients:
             if cluster not in self._dynamic:
                 cache = Path(self._cache_dir.name) / f"{cluster}.json"  # discovery is per process
                 build: Any = dynamic.DynamicClient
-                self._dynamic[cluster] = build(api, cache_file=str(cache))
+                self._dynamic[cluster] = SerialDiscovery(build(api, cache_file=str(cache)))
             return self._dynamic[cluster]
 
     def close(self) -> None:
@@ -65,3 +65,33 @@ class KubeClients:
             self._api.clear()
             self._dynamic.clear()
         self._cache_dir.cleanup()
+
+
+class SerialDiscovery:
+    """A DynamicClient whose `resources` lookups run one at a time: its lazy discovery cache is not
+    thread-safe (steps of one cluster resolve kinds concurrently; a race fails with `KeyError`)."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self._lock = threading.Lock()
+        self.resources = _LockedResources(client.resources, self._lock)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+
+class _LockedResources:
+    def __init__(self, resources: Any, lock: threading.Lock) -> None:
+        self._resources = resources
+        self._lock = lock
+
+    def get(self, **kwargs: Any) -> Any:
+        with self._lock:
+            return self._resources.get(**kwargs)
+
+    def search(self, **kwargs: Any) -> Any:
+        with self._lock:
+            return self._resources.search(**kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._resources, name)
