@@ -226,7 +226,12 @@ def test_write_while_an_operation_runs_is_refused(tmp_path: Path) -> None:
             env.aks.agent_pools.begin_delete(env.rg, "aks1", "spot")
         assert exc.value.status_code == 409 and exc.value.error.code == "OperationNotAllowed"
         assert poller.status() == "InProgress"
-        env.aks.managed_clusters.begin_delete(env.rg, "aks1").result()  # a delete pre-empts the create
+        delete = env.aks.managed_clusters.begin_delete(env.rg, "aks1")  # a delete pre-empts the create
+        delete.result(timeout=60)  # bounded: the pre-empted create's poller is still polling beside it
+        assert delete.done()
+        with pytest.raises(HttpResponseError) as cancelled:  # the create it pre-empted ends Canceled
+            poller.result(timeout=60)
+        assert cancelled.value.error.code == "OperationCanceled"
         with pytest.raises(ResourceNotFoundError):
             env.aks.managed_clusters.get(env.rg, "aks1")
         assert cloud.resources("Microsoft.Compute/virtualMachineScaleSets") == []
