@@ -12,7 +12,7 @@ from typing import Any
 
 from emulator.charts import ChartRepository
 from emulator.cloud import LocalCloud
-from emulator.settings import FaultKind, FaultRule, Settings
+from emulator.settings import FaultKind, FaultRule, KubeFaultRule, Settings
 
 _FAULT_KEYS = {
     "kind",
@@ -59,6 +59,31 @@ def parse_fault(spec: str) -> FaultRule:
     return FaultRule(**values)
 
 
+_KUBE_FAULT_CONVERTERS: dict[str, Any] = {
+    "status": int,
+    "rate": float,
+    "method": str,
+    "path": str,
+    "cluster": str,
+    "count": int,
+    "retry_after": int,
+}
+
+
+def parse_kube_fault(spec: str) -> KubeFaultRule:
+    """'status=503,rate=0.05' or 'status=429,method=PATCH,path=/apis/apps/*,cluster=aks-app1,count=2'."""
+    pairs = dict(item.split("=", 1) for item in spec.split(",") if item)
+    unknown = set(pairs) - set(_KUBE_FAULT_CONVERTERS)
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"bad Kubernetes fault spec {spec!r}: keys are {sorted(_KUBE_FAULT_CONVERTERS)}"
+        )
+    try:
+        return KubeFaultRule(**{k: _KUBE_FAULT_CONVERTERS[k](v) for k, v in pairs.items()})
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"bad Kubernetes fault spec {spec!r}: {exc}") from exc
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m emulator", description="Local ARM emulator")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -75,6 +100,10 @@ def _parser() -> argparse.ArgumentParser:
     conf.add_argument("--quota", action="append", default=[], metavar="NAME=LIMIT")
     conf.add_argument("--fault", action="append", type=parse_fault, default=[], metavar="SPEC")
     conf.add_argument("--clear-faults", action="store_true")
+    conf.add_argument(
+        "--kube-fault", action="append", type=parse_kube_fault, default=[], metavar="SPEC",
+        help="a fault of every cluster's Kubernetes API, e.g. 'status=503,rate=0.05'",
+    )  # fmt: skip
     charts = sub.add_parser("charts", help="the model charts and manifests the chart repository serves")
     charts.add_argument("--digests", action="store_true", help="print kind, name, version, sha256 of each")
     return parser
@@ -95,6 +124,8 @@ def _configure(args: argparse.Namespace) -> int:
         }
     faults = () if args.clear_faults else current.faults
     changes["faults"] = tuple(faults) + tuple(args.fault)
+    kube_faults = () if args.clear_faults else current.kube_faults
+    changes["kube_faults"] = tuple(kube_faults) + tuple(args.kube_fault)
     path = dataclasses.replace(current, **changes).save(args.dir)
     print(f"wrote {path}")
     return 0

@@ -73,6 +73,26 @@ class FaultRule:
         return out
 
 
+@dataclass(frozen=True)
+class KubeFaultRule:
+    """A fault of the clusters' Kubernetes API: requests that match (method, API path glob, cluster name
+    glob) are answered with ``status`` instead, at ``rate`` (seeded RNG), at most ``count`` times per
+    process of the local cloud. Nothing is applied: the request never reaches the cluster."""
+
+    status: int = 503  # 429 (with Retry-After), 500, 502, 503 or 504
+    rate: float = 1.0
+    method: str = "*"
+    path: str = "*"  # fnmatch glob over the API path, e.g. "/apis/apps/v1/*"
+    cluster: str = "*"  # fnmatch glob over the cluster's name
+    count: int | None = None
+    retry_after: int = 1  # seconds, 429 only
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> KubeFaultRule:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in raw.items() if k in known})
+
+
 # Default regional vCPU quotas (names as Microsoft.Compute usages report them).
 DEFAULT_QUOTAS: dict[str, int] = {
     "cores": 20,
@@ -95,6 +115,7 @@ class Settings:
     time_scale: float = 0.0  # 1.0 = real durations; 0 = LROs finish on the first poll
     seed: int = 0
     faults: tuple[FaultRule, ...] = ()
+    kube_faults: tuple[KubeFaultRule, ...] = ()  # faults of every cluster's Kubernetes API
     retry_after_s: int | None = None  # Retry-After on LRO responses (None = not sent)
     page_size: int = 50
     quotas: dict[str, int] = field(default_factory=dict)  # overrides of DEFAULT_QUOTAS
@@ -123,6 +144,7 @@ class Settings:
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
         out["faults"] = [r.to_json() for r in self.faults]
+        out["kube_faults"] = [asdict(r) for r in self.kube_faults]
         return out
 
     @classmethod
@@ -130,6 +152,7 @@ class Settings:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in raw.items() if k in known}
         values["faults"] = tuple(FaultRule.from_json(r) for r in raw.get("faults", []))
+        values["kube_faults"] = tuple(KubeFaultRule.from_json(r) for r in raw.get("kube_faults", []))
         return cls(**values)
 
     @classmethod

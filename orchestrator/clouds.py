@@ -28,6 +28,8 @@ LOCAL_RETRY = RetrySettings(
     sdk_backoff_max=1.0,
     our_backoff_min=0.1,
     our_backoff_max=2.0,
+    kube_backoff_factor=0.02,
+    kube_backoff_max=0.5,
 )
 
 

@@ -14,10 +14,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from abc import abstractmethod
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from orchestrator.engine.change import Action, Change, FieldChange
 from orchestrator.engine.graph import StepId
@@ -33,6 +34,14 @@ if TYPE_CHECKING:
 
 FIELD_MANAGER = "orchestrate"
 OWNER_LABEL = "orchestrate.io/deployment"
+
+
+@runtime_checkable
+class AppliesObjects(Protocol):
+    """A step that is not itself a Kubernetes object but applies some (the mesh probe's Job):
+    `orchestrate render` writes them too."""
+
+    def kube_objects(self) -> list[KubeObjectStep]: ...
 
 
 class KubeObjectStep(Step):
@@ -134,9 +143,12 @@ class KubeObjectStep(Step):
 
     def delete(self, ctx: StepContext, observed: Document) -> None:
         resource, (name, namespace) = self._resource(ctx), self._name_ns()
-        ctx.mutate(
-            f"delete {self.title}", lambda: call_kube(lambda: resource.delete(name=name, namespace=namespace))
-        )
+
+        def call() -> None:
+            with contextlib.suppress(NotFound):  # already gone (a retried DELETE): the intent is met
+                call_kube(lambda: resource.delete(name=name, namespace=namespace))
+
+        ctx.mutate(f"delete {self.title}", call)
 
 
 def _with(change: Change, extra: list[FieldChange]) -> Change:

@@ -57,6 +57,14 @@ def _preflight3(config: Any, services: Any) -> list[Problem]:
     return phase3_preflight(config, services)
 
 
+def _verify3(config: Any) -> list[Step]:
+    from steps.phase3 import phase3_verification
+
+    return phase3_verification(config)
+
+
+VERIFICATIONS: dict[int, StepBuilder] = {3: _verify3}
+
 BUILDERS: dict[int, tuple[StepBuilder, Preflight]] = {
     1: (_phase1, _preflight1),
     2: (_phase2, _preflight2),
@@ -68,5 +76,14 @@ def default_registry() -> PhaseRegistry:
     phases = []
     for number, name in enumerate(PHASE_NAMES, 1):
         build, preflight = BUILDERS.get(number, (no_steps, None))
-        phases.append(Phase(number, name, build, available=number in BUILDERS, preflight=preflight))
+        phases.append(
+            Phase(
+                number,
+                name,
+                build,
+                available=number in BUILDERS,
+                preflight=preflight,
+                verification=VERIFICATIONS.get(number),
+            )
+        )
     return PhaseRegistry(phases)

@@ -14,6 +14,7 @@ from emulator.arm.faults import HITS_KEY, OPERATION_FAULTS, FaultEngine
 from emulator.arm.quota import Quota
 from emulator.arm.registry import Registry
 from emulator.arm.store import Operation, Resource, State, Store
+from emulator.k8s.faults import RuleFaults
 from emulator.settings import SETTINGS_FILE, FaultKind, FaultRule, Settings
 
 TENANT_ID = "72f988bf-0000-4000-8000-00000000cafe"
@@ -30,6 +31,7 @@ class Backend:
         from_file = Settings.load(state_dir) == settings
         generation = _file_generation(self._settings_stamp) if from_file else uuid.uuid4().hex
         self.faults = FaultEngine(settings, generation)
+        self.kube_faults = RuleFaults(settings.kube_faults, settings.seed)
         self.counter = RequestCounter()
         self.tenant_id = TENANT_ID
         self.runtime: dict[str, Any] = {}  # provider-owned live objects (open clusters), not persisted
@@ -45,6 +47,7 @@ class Backend:
         """New settings; fault hit counts start again unless `generation` names the same settings."""
         self.settings = settings
         self.faults.configure(settings, generation or uuid.uuid4().hex)
+        self.kube_faults.configure(settings.kube_faults, settings.seed)
 
     def refresh_settings(self) -> None:
         """Apply <state_dir>/settings.json again if another process rewrote it since the last look."""

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import fnmatch
+import random
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from emulator.settings import KubeFaultRule
 
 from .errors import KubeError
 
@@ -49,3 +55,37 @@ def _error(fault: Fault) -> KubeError:
             {"retryAfterSeconds": fault.retry_after},
         )
     return KubeError(fault.status, f"injected fault ({fault.status})")
+
+
+class RuleFaults:
+    """The settings' ``kube_faults``: for each request, the first rule that matches and fires (a seeded
+    RNG per process, so a run is repeatable), as the error the apiserver would answer."""
+
+    def __init__(self, rules: Sequence[KubeFaultRule] = (), seed: int = 0) -> None:
+        self._lock = threading.Lock()
+        self.configure(rules, seed)
+
+    def configure(self, rules: Sequence[KubeFaultRule], seed: int) -> None:
+        with self._lock:
+            self._rules = tuple(rules)
+            self._hits = [0] * len(self._rules)
+            self._rng = random.Random(f"kube-faults-{seed}")
+
+    def take(self, cluster: str, method: str, path: str) -> KubeError | None:
+        with self._lock:
+            for i, rule in enumerate(self._rules):
+                if not _rule_matches(rule, cluster, method, path):
+                    continue
+                if rule.count is not None and self._hits[i] >= rule.count:
+                    continue
+                if rule.rate < 1.0 and self._rng.random() >= rule.rate:
+                    continue
+                self._hits[i] += 1
+                return _error(Fault(rule.status, 1, retry_after=rule.retry_after))
+        return None
+
+
+def _rule_matches(rule: KubeFaultRule, cluster: str, method: str, path: str) -> bool:
+    if rule.method != "*" and rule.method.upper() != method.upper():
+        return False
+    return fnmatch.fnmatchcase(path, rule.path) and fnmatch.fnmatchcase(cluster, rule.cluster)

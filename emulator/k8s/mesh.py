@@ -160,3 +160,17 @@ def health_warnings(a: MeshFacts, b: MeshFacts, nets: dict[str, Network | None])
         return []
     reason = blocked(src.nsg, dst.nsg, Flow(src.cidr, _node(b, dst), "Tcp", HEALTH_PORT))
     return [f"{a.name} -> {b.name} cilium-health (TCP 4240): {reason}"] if reason else []
+
+
+def id_conflicts(own: MeshFacts, peers: list[MeshFacts]) -> dict[str, list[str]]:
+    """Peers that share a cluster.id with another peer: ``own``'s agents refuse one of them (the
+    identities of two remote clusters would collide); both are reported, per peer ARM id."""
+    out: dict[str, list[str]] = {}
+    for peer in peers:
+        others = [p for p in peers if p is not peer and p.mesh_id is not None and p.mesh_id == peer.mesh_id]
+        if others:
+            names = " and ".join(sorted([peer.name, *(o.name for o in others)]))
+            out[peer.cluster_id] = [
+                f"{names} have the same cluster.id {peer.mesh_id} ({own.name} connects to one only)"
+            ]
+    return out

@@ -1,5 +1,6 @@
-"""The mesh probe: a Job annotated ``mesh.orchestrate.io/probe: "<namespace>/<service>"`` calls a global
-Service; its pod exits 0 only when the modelled network would carry the call.
+"""The mesh probe: a Job annotated ``mesh.orchestrate.io/probe: "<namespace>/<service>[,...]"`` calls
+each global Service in turn (``curl --fail-early``); its pod exits 0 only when the modelled network
+would carry every call, else with the first failing call's code and message.
 
 The call succeeds when the Service exists in the probe's cluster and is global
 (``service.cilium.io/global: "true"``) and either has ready backends there, or the mesh links this
@@ -15,7 +16,7 @@ from typing import Any
 from .cloudview import CloudView, view_of
 from .extensions import ControllerContext
 from .kubelet import EXIT_CODE, PROBE, TERMINATION
-from .mesh import Network, health_warnings, link, subnet_of
+from .mesh import Network, health_warnings, id_conflicts, link, subnet_of
 from .meshfacts import BUCKETS, GLOBAL, ContextSource, MeshFacts, Source, collect, ready_backends
 
 Obj = dict[str, Any]
@@ -38,6 +39,17 @@ def _peers(view: CloudView, own_id: str) -> list[tuple[MeshFacts, Source]]:
     return found
 
 
+def verdicts(view: CloudView | None, own: Source, own_id: str, targets: str) -> tuple[int, str]:
+    """(exit code, message) of one curl over every target in order, stopping at the first failure."""
+    answered = []
+    for target in [t.strip() for t in targets.split(",") if t.strip()]:
+        code, message = verdict(view, own, own_id, target)
+        if code:
+            return code, message
+        answered.append(message)
+    return 0, "; ".join(answered)
+
+
 def verdict(view: CloudView | None, own: Source, own_id: str, target: str) -> tuple[int, str]:
     """(exit code, message) of ``curl http://<service>.<namespace>.svc.cluster.local`` from here."""
     namespace, _, name = target.partition("/")
@@ -58,8 +70,9 @@ def verdict(view: CloudView | None, own: Source, own_id: str, target: str) -> tu
     peers = _peers(view, own_id)
     nets = _networks(view, [own_id, *[f.cluster_id for f, _ in peers]])
     reasons = []
+    conflicts = id_conflicts(me, [f for f, _ in peers])
     for facts, src in peers:
-        problems = link(view, me, facts, nets)
+        problems = [*link(view, me, facts, nets), *conflicts.get(facts.cluster_id, [])]
         backends = ready_backends(src, namespace, name)
         if not problems and backends:
             warnings = "; ".join([*health_warnings(me, facts, nets), *health_warnings(facts, me, nets)])
@@ -94,7 +107,7 @@ class MeshProbeModel:
             if uid not in owners or EXIT_CODE in annotations or pod["status"].get("phase") != "Running":
                 continue
             own_id = str(self.config.get("clusterId", ""))
-            code, message = verdict(view_of(self.config), ContextSource(ctx), own_id, target)
+            code, message = verdicts(view_of(self.config), ContextSource(ctx), own_id, target)
             annotations[EXIT_CODE], annotations[TERMINATION] = str(code), message
             ctx.replace(pod)
             reason = "ProbeSucceeded" if code == 0 else "ProbeFailed"

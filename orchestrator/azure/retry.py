@@ -37,6 +37,10 @@ class RetrySettings:
     # Entra ID / RBAC propagation after creating an identity or a role assignment: minutes on real Azure.
     propagation_attempts: int = 18
     propagation_delay_s: float = 10.0
+    # The Kubernetes API's transient answers (orchestrator.kube.retry): tries and backoff per request.
+    kube_total: int = 6
+    kube_backoff_factor: float = 0.5
+    kube_backoff_max: float = 20.0
 
 
 class SdkExhaustedError(TransientError):

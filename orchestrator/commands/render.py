@@ -60,7 +60,7 @@ def _chart_note(entry: dict[str, Any]) -> str:
 def _render_phase(app: Any, number: int, directory: Path) -> list[dict[str, Any]]:
     from orchestrator.charts.export import write_release
     from orchestrator.engine.context import StepContext
-    from steps.kube import KubeObjectStep
+    from steps.kube import AppliesObjects, KubeObjectStep
     from steps.release import ChartRelease
     from steps.release_render import plain_objects, release_objects
 
@@ -84,6 +84,7 @@ def _render_phase(app: Any, number: int, directory: Path) -> list[dict[str, Any]
             files = write_release(directory, step.cluster, step.release, objects)
             out.append(_entry(step, directory / step.cluster / step.release, files, rendered))
     plain = [s for s in steps if isinstance(s, KubeObjectStep)]
+    plain += [o for s in steps if isinstance(s, AppliesObjects) for o in s.kube_objects()]
     for cluster, objects in plain_objects(plain, app.config.name).items():
         files = write_release(directory, cluster, f"phase{number}-objects", objects)
         out.append(_entry(None, directory / cluster / f"phase{number}-objects", files, None, cluster=cluster))

@@ -27,6 +27,7 @@ class Phase:
     build: StepBuilder
     available: bool = True  # False: registered and named, but not implemented in this version
     preflight: Preflight | None = None
+    verification: StepBuilder | None = None  # what `orchestrate verify` runs: checks only, no installs
 
     def steps(self, config: Any) -> list[Step]:
         steps = self.build(config)
@@ -35,6 +36,14 @@ class Phase:
                 raise ValueError(
                     f"step {step.id} says phase {step.phase} but is built by phase {self.number}"
                 )
+        return steps
+
+    def checks(self, config: Any) -> list[Step]:
+        """The phase's verification steps, each standing alone (no dependencies)."""
+        steps = self.verification(config) if self.verification is not None else []
+        for step in steps:
+            if step.phase != self.number or step.depends_on:
+                raise ValueError(f"verification step {step.id} must be of phase {self.number}, on its own")
         return steps
 
 

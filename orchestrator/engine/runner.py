@@ -97,6 +97,12 @@ class Runner:
         twin.reporter = SilentReporter()
         return twin
 
+    def on_store(self, store: StateStore) -> Runner:
+        """The same runner recording into another state store (e.g. a scratch copy)."""
+        twin = copy.copy(self)
+        twin.store = store
+        return twin
+
     # -- scheduling ----------------------------------------------------------------------------
     def execute(
         self, steps: Sequence[Step], mode: Mode, *, prepared: PreparedPlans | None = None

@@ -22,6 +22,7 @@ from orchestrator.engine.results import Outcome, PhaseResult, StepResult
 from orchestrator.engine.runner import Mode, Runner
 from orchestrator.engine.step import Step
 from orchestrator.errors import ApprovalRequired, PreflightError, UsageError
+from state.memory import MemoryBackend
 from state.schema import StepStatus
 from state.store import StateStore
 
@@ -182,6 +183,27 @@ class Session:
         self._end_operation_if(bool(command) and not (result.failed or result.interrupted))
         return result
 
+    # -- verify ----------------------------------------------------------------------------------
+    def verify(self, number: int) -> tuple[PhaseResult, dict[str, str]]:
+        """Run the phase's checks afresh against the live clusters, recording into a scratch copy of
+        the state (a failed check never marks the phase's own steps failed). Returns the results and
+        each check's evidence: what it saw, or why it failed."""
+        phase = self._phase(number)
+        if phase.verification is None:
+            raise UsageError(f"phase {number} ({phase.name}) has no checks to verify")
+        if self.store.phase(number).status not in (StepStatus.DONE, StepStatus.FAILED):
+            raise UsageError(
+                f"phase {number} ({phase.name}) has not been run; run `orchestrate run --phase {number}` first"
+            )
+        scratch = StateStore(
+            MemoryBackend(self.store.document.model_dump(mode="json")),
+            self.store.document.deployment,
+            cloud=self.store.document.cloud,
+        )
+        results = self.runner.on_store(scratch).execute(phase.checks(self.config), Mode.APPLY)
+        evidence = {r.step_id: _evidence(r, scratch) for r in results}
+        return PhaseResult(number, f"verify: {phase.name}", results), evidence
+
     # -- destroy ---------------------------------------------------------------------------------
     def destroy(self, numbers: Sequence[int], *, dry_run: bool) -> list[PhaseResult]:
         """Tear down in reverse phase order, dependents first, and do everything that can safely be
@@ -254,6 +276,14 @@ class Session:
         if risky and not approval.ask(risky):
             raise ApprovalRequired([_describe_risk(r) for r in risky], approval.flag)
         return prepared
+
+
+def _evidence(result: StepResult, store: StateStore) -> str:
+    if result.error:
+        return result.error
+    outputs = store.step(result.step_id).outputs
+    seen = outputs.get("seen") or outputs.get("evidence")
+    return str(seen or result.reason or "")
 
 
 def _keeps(result: StepResult, mode: Mode) -> bool:

@@ -29,12 +29,17 @@ class KubeClients:
 
     def api(self, cluster: str) -> Any:
         """A kubernetes ApiClient for the cluster (admin credentials, fetched once per command)."""
+        from kubernetes import client as kube_client
         from kubernetes import config as kube_config
+
+        from orchestrator.kube.retry import kube_retry
 
         with self._lock:
             if cluster not in self._api:
-                build: Any = kube_config.new_client_from_config_dict  # the package ships no type hints
-                client = build(self._kubeconfig(cluster))
+                configuration: Any = kube_client.Configuration()  # the package ships no type hints
+                configuration.retries = kube_retry(self._azure.target.retry)  # read when the pool is made
+                build: Any = kube_config.new_client_from_config_dict
+                client = build(self._kubeconfig(cluster), client_configuration=configuration)
                 count_kubernetes_requests(client, self._counts)
                 self._api[cluster] = client
             return self._api[cluster]

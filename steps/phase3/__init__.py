@@ -24,7 +24,16 @@ from steps.phase3 import mesh
 from steps.phase3.azure import MeshDnsRecordStep, MeshSubnetRoleStep
 from steps.phase3.ca import CaKeys, CaSecretStep
 from steps.phase3.values import cilium_values
-from steps.phase3.verify import all_of, gateway_programmed, internal_ip, nodes_ready, rollout, verify
+from steps.phase3.verify import (
+    VerifyStep,
+    all_of,
+    gateway_programmed,
+    internal_ip,
+    mesh_agrees,
+    nodes_ready,
+    rollout,
+    verify,
+)
 
 if TYPE_CHECKING:
     from orchestrator.engine.context import StepContext
@@ -132,6 +141,7 @@ def mesh_steps(config: Deployment, cluster: Cluster) -> list[Step]:
 
 def workload_steps(config: Deployment) -> list[Step]:
     from steps.phase3.kustomize import KustomizeStep
+    from steps.phase3.meshcheck import diagnose
     from steps.phase3.probe import ProbeStep
 
     steps: list[Step] = []
@@ -168,7 +178,12 @@ def workload_steps(config: Deployment) -> list[Step]:
                 ids.verify("cilium-rollout", cluster.name),
             ]
         steps.append(
-            ProbeStep(ids.verify("mesh-probe", probe_from), cluster=probe_from, depends_on=tuple(after))
+            ProbeStep(
+                ids.verify("mesh-probe", probe_from),
+                cluster=probe_from,
+                depends_on=tuple(after),
+                diagnose=lambda ctx: diagnose(ctx, config),
+            )
         )
     return steps
 
@@ -191,3 +206,19 @@ def phase3_steps(config: Deployment) -> list[Step]:
     for cluster in config.clusters:
         steps += cluster_steps(config, cluster, keys)
     return [*steps, *workload_steps(config)]
+
+
+def phase3_verification(config: Deployment) -> list[Step]:
+    """What `orchestrate verify --phase 3` runs: every check of the phase on its own (no install step
+    runs), the mesh configuration checked across the clusters, and a fresh mesh probe."""
+    from steps.phase3.probe import ProbeStep
+
+    checks: list[Step] = []
+    for step in phase3_steps(config):
+        if isinstance(step, VerifyStep | ProbeStep):
+            checks.append(step.standalone())
+    if config.cilium.cluster_mesh and len(config.clusters) > 1:
+        home = platform_cluster(config).name
+        title = "Cluster Mesh settings agree across the clusters"
+        checks.append(verify(ids.verify("mesh-config", home), title, mesh_agrees(config), (), timeout_s=120))
+    return checks

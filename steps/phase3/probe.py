@@ -3,18 +3,21 @@ on the application clusters, so it succeeds only through Cluster Mesh. The Job i
 `manifests/demo/probe` (annotated `mesh.orchestrate.io/probe: <namespace>/<service>`).
 
 The step keeps one successful probe: a re-run reads the finished Job and writes nothing. A failed Job
-fails the step with the Job's reason and the probe container's last words; the next run deletes it
-and probes again (after the cause is repaired). `kubectl delete job -n demo mesh-probe` asks for a
-fresh probe on the next run."""
+fails the step with the Job's reason, the probe container's last words and the product's own
+diagnosis of the mesh (`steps.phase3.meshcheck`: what is wrong, read from the live clusters and NSGs);
+the next run deletes it and probes again (after the cause is repaired). `orchestrate verify` probes
+afresh (`fresh=True`); so does the next run after `kubectl delete job -n demo mesh-probe`."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from orchestrator.engine.change import Action, Change, FieldChange
 from orchestrator.engine.graph import StepId
 from orchestrator.engine.step import Document, Outputs, Step
-from orchestrator.errors import NotFound
+from orchestrator.errors import NotFound, OrchestrateError
 from orchestrator.kube.errors import call_kube
 from steps.kube import KubeObjectStep
 from steps.phase3 import paths
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
     from orchestrator.engine.context import StepContext
 
 PROBE_ANNOTATION = "mesh.orchestrate.io/probe"
+Diagnosis = Callable[["StepContext"], list[str]]
 
 
 def job_state(job: dict[str, Any]) -> tuple[str, str]:
@@ -43,15 +47,32 @@ class ProbeStep(Step):
     kind = "batch/v1/Job"
     default_timeout_s = 420.0
 
-    def __init__(self, step_id: StepId, *, cluster: str, depends_on: tuple[StepId, ...]) -> None:
+    def __init__(
+        self,
+        step_id: StepId,
+        *,
+        cluster: str,
+        depends_on: tuple[StepId, ...],
+        diagnose: Diagnosis | None = None,
+        fresh: bool = False,
+    ) -> None:
         super().__init__(step_id, phase=3, title=f"mesh probe Job on {cluster}", depends_on=depends_on)
         self.cluster = cluster
+        self.diagnose = diagnose
+        self.fresh = fresh  # probe again even after a success (what `orchestrate verify` asks)
 
     def _job(self) -> KubeObjectStep:
         import yaml
 
         manifest = yaml.safe_load(kustomize(paths.manifests_dir() / "demo" / "probe"))
         return KubeObjectStep(self.id, phase=3, cluster=self.cluster, manifest=manifest)
+
+    def kube_objects(self) -> list[KubeObjectStep]:
+        return [self._job()]
+
+    def standalone(self) -> ProbeStep:
+        """A fresh probe on its own, for `orchestrate verify`."""
+        return ProbeStep(self.id, cluster=self.cluster, depends_on=(), diagnose=self.diagnose, fresh=True)
 
     def observe(self, ctx: StepContext) -> Document | None:
         job = self._job().observe(ctx)
@@ -73,6 +94,9 @@ class ProbeStep(Step):
         observed = self.observe(ctx)
         if observed is None:
             return Change(Action.CREATE, (FieldChange("state", None, "succeeded"),), desired={}), None
+        if self.fresh:
+            field = FieldChange("state", observed["state"], "succeeded")
+            return Change(Action.UPDATE, (field,), reason="probe afresh", desired={}), observed
         if observed["state"] == "succeeded":
             return Change.noop(f"probed {observed['target']}: {observed['reason']}"), observed
         why = "probe again" if observed["state"] == "failed" else "wait for the running probe"
@@ -81,7 +105,7 @@ class ProbeStep(Step):
 
     def apply(self, ctx: StepContext, change: Change, observed: Document | None) -> Outputs:
         job = self._job()
-        if observed is not None and observed["state"] == "failed":
+        if observed is not None and (self.fresh or observed["state"] == "failed"):
             self._delete_job(ctx, job)
             ctx.wait_until("the failed probe Job is deleted", lambda: job.observe(ctx) is None, interval=0.5)
             observed = None
@@ -92,18 +116,21 @@ class ProbeStep(Step):
         if final.get("state") != "succeeded":
             raise VerificationFailed(
                 f"the mesh probe from {self.cluster} to {final.get('target')} failed: {final.get('reason')}"
-                f"{self._last_words(ctx)}"
+                f"{self._last_words(ctx)}{self._diagnosis(ctx)}"
             )
+        final["reason"] = f"{final.get('reason')}{self._last_words(ctx)}"  # what the probe saw
         return self.outputs(final)
 
     def _delete_job(self, ctx: StepContext, job: KubeObjectStep) -> None:
         """Delete the Job and, in the background, its pods (the API's default would orphan them)."""
         resource, (name, namespace) = job._resource(ctx), job._name_ns()
         body = {"propagationPolicy": "Background"}
-        ctx.mutate(
-            f"delete {job.title}",
-            lambda: call_kube(lambda: resource.delete(name=name, namespace=namespace, body=body)),
-        )
+
+        def call() -> None:
+            with contextlib.suppress(NotFound):  # already gone (a retried DELETE): the intent is met
+                call_kube(lambda: resource.delete(name=name, namespace=namespace, body=body))
+
+        ctx.mutate(f"delete {job.title}", call)
 
     def _finished(self, ctx: StepContext, job: KubeObjectStep) -> bool:
         live = job.observe(ctx)
@@ -127,6 +154,17 @@ class ProbeStep(Step):
                     name = pod.metadata.name if pod.metadata else "?"
                     return f"; pod {name}: {term.reason or ''} {term.message or ''}".rstrip()
         return ""
+
+    def _diagnosis(self, ctx: StepContext) -> str:
+        if self.diagnose is None:
+            return ""
+        try:
+            problems = self.diagnose(ctx)
+        except OrchestrateError as exc:  # a read that failed must not hide the probe's own result
+            return f"; the mesh could not be diagnosed: {exc}"
+        if not problems:
+            return "; diagnosis: names, IDs, CA, peer addresses and NSG rules all agree"
+        return "; diagnosis: " + "; ".join(problems)
 
     def outputs(self, observed: Document) -> Outputs:
         return {

@@ -7,11 +7,12 @@ cause (a peer's load balancer without an IP, a Gateway not Programmed, ...)."""
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from orchestrator.engine.change import Change
+from orchestrator.engine.change import Action, Change, FieldChange
 from orchestrator.engine.graph import StepId
 from orchestrator.engine.step import Document, Outputs
 from orchestrator.errors import NotFound, OrchestrateError, StepTimeout
@@ -19,6 +20,7 @@ from orchestrator.kube.errors import call_kube
 from steps.kube import WaitStep
 
 if TYPE_CHECKING:
+    from orchestrator.config.model import Deployment
     from orchestrator.engine.context import StepContext
 
 Check = Callable[["StepContext"], tuple[bool, str]]
@@ -29,6 +31,27 @@ class VerificationFailed(OrchestrateError):
 
 
 class VerifyStep(WaitStep):
+    def observe(self, ctx: StepContext) -> Document | None:
+        try:
+            return super().observe(ctx)
+        except VerificationFailed as exc:  # a plan shows what is wrong; the apply fails on it
+            return {"ready": False, "seen": str(exc)}
+
+    def plan(self, ctx: StepContext) -> tuple[Change, Document | None]:
+        """What was seen is the evidence, shown whether the check holds (no-op) or not (to wait for)."""
+        observed = self.observe(ctx) or {}
+        seen = str(observed.get("seen") or "")
+        if observed.get("ready"):
+            return Change.noop(seen), observed
+        field = FieldChange("ready", False, True)
+        return Change(Action.UPDATE, (field,), reason=seen, desired={"ready": True}), observed
+
+    def standalone(self) -> VerifyStep:
+        """This check on its own, for `orchestrate verify` (which runs no other step)."""
+        twin = copy.copy(self)
+        twin.depends_on = ()
+        return twin
+
     def apply(self, ctx: StepContext, change: Change, observed: Document | None) -> Outputs:
         last = {"seen": str((observed or {}).get("seen") or "")}
 
@@ -162,6 +185,27 @@ def gateway_programmed(cluster: str, namespace: str, gateway: str, route: str) -
             f" addresses {addresses or 'none'}; HTTPRoute {namespace}/{route}: Accepted={accepted}"
         )
         return programmed and bool(addresses) and accepted, seen
+
+    return check
+
+
+def mesh_agrees(config: Deployment) -> Check:
+    """Every cluster's mesh settings agree with every other's, and the NSGs let the mesh through
+    (`steps.phase3.meshcheck`). A disagreement fails at once: waiting does not repair a setting."""
+    from steps.phase3.meshcheck import diagnose
+
+    def check(ctx: StepContext) -> tuple[bool, str]:
+        problems = diagnose(ctx, config)
+        pending = [p for p in problems if p.endswith("has no load-balancer IP")]
+        if problems and len(pending) < len(problems):
+            raise VerificationFailed("Cluster Mesh would not connect: " + "; ".join(problems))
+        if problems:
+            return False, "; ".join(problems)
+        names = ", ".join(c.name for c in config.clusters)
+        return True, (
+            f"{names}: cluster names and IDs unique, one cilium-ca, every peer listed at its"
+            " clustermesh-apiserver address, NSGs allow TCP 2379 and UDP 8472"
+        )
 
     return check
 

@@ -33,6 +33,9 @@ def test_every_command_prints_one_json_document_with_the_options_after_it(ws: Wo
     assert _json(ws, "stop")["changes"]["update"] == 3
     assert _json(ws, "start")["changes"]["update"] == 3
     assert "incomplete" in _json(ws, "resume", code=2)["messages"][0]  # phase 3 was not built
+    assert "run `orchestrate run` first" in _json(ws, "verify", code=2)["messages"][0]  # nothing to verify
+    assert "has not been run" in _json(ws, "verify", "--phase", "3", code=2)["messages"][0]
+    assert "has no checks" in _json(ws, "verify", "--phase", "1", code=2)["messages"][0]
     preview = _json(ws, "destroy", "--dry-run")
     assert [p["number"] for p in preview["phases"]] == [3, 2, 1]
     assert _json(ws, "destroy", "--yes")["changes"]["delete"] > 0

@@ -81,7 +81,8 @@ def test_the_run_builds_everything_and_verifies_it(
     assert all(s["status"] == "done" for s in steps.values())
     state = yaml.safe_load(ws.state_path.read_text())["steps"]
     probe = state["p3/verify/mesh-probe/aks-mgmt"]["outputs"]
-    assert probe["result"] == "succeeded" and probe["target"] == "demo/echo"
+    assert probe["result"] == "succeeded"
+    assert probe["target"] == "demo/echo,demo/echo-aks-app1,demo/echo-aks-app2"  # each link, and both
     ip = state["p3/verify/clustermesh-ip/aks-app1"]["outputs"]["seen"]
     assert "10.4.0.253" in ip and "internal" in ip
     assert "Programmed=True" in state["p3/verify/gateway/aks-app2"]["outputs"]["seen"]
@@ -203,6 +204,100 @@ def test_a_different_ca_on_a_peer_is_shown_as_sensitive_drift_and_repaired(
     drift = {sid: s["changes"] for sid, s in steps_of(plan).items() if s["action"] != "noop"}
     assert drift == {"p3/cilium-ca/aks-app1": ["data.ca.crt", "data.ca.key"]}
     assert key.reveal() not in plan["_stderr"] and "PRIVATE KEY" not in str(plan)
+    assert _cli(ws, "run", "--phase", "3", "--yes")["exit_code"] == 0
+
+
+def _checks(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {c["id"]: c for p in doc["phases"] for c in p["checks"]}
+
+
+def test_verify_checks_the_live_platform_and_probes_the_mesh_afresh(
+    built: tuple[Workspace, dict[str, Any], dict[str, Any]],
+) -> None:
+    ws, _, _ = built
+    with ws.cloud():
+        before = kubernetes.client.BatchV1Api(_api(ws, "aks-mgmt")).read_namespaced_job("mesh-probe", "demo")
+    verified = _cli(ws, "verify", "--phase", "3")
+    assert verified["exit_code"] == 0 and verified["passed"], verified
+    checks = _checks(verified)
+    assert all(c["passed"] for c in checks.values()), checks
+    assert "one cilium-ca" in checks["p3/verify/mesh-config/aks-mgmt"]["evidence"]
+    assert "answered by aks-app2" in checks["p3/verify/mesh-probe/aks-mgmt"]["evidence"]
+    with ws.cloud():
+        after = kubernetes.client.BatchV1Api(_api(ws, "aks-mgmt")).read_namespaced_job("mesh-probe", "demo")
+    assert after.metadata.uid != before.metadata.uid  # probed again, not read back
+    again = _cli(ws, "run", "--phase", "3", "--yes")  # verify left the phase's own record alone
+    assert again["exit_code"] == 0 and again["api_requests"]["kubernetes"]["write"] == 0
+
+
+def _break_peer_address(ws: Workspace) -> None:
+    """aks-mgmt's cilium-clustermesh dials aks-app2 at an address where nothing listens."""
+    import base64
+
+    with ws.cloud():
+        core = kubernetes.client.CoreV1Api(_api(ws, "aks-mgmt"))
+        entry = base64.b64decode(
+            core.read_namespaced_secret("cilium-clustermesh", "kube-system").data["aks-app2"]
+        )
+        doc = yaml.safe_load(entry)
+        doc["endpoints"] = ["https://10.4.0.200:2379"]
+        core.patch_namespaced_secret(
+            "cilium-clustermesh", "kube-system", {"stringData": {"aks-app2": yaml.safe_dump(doc)}}
+        )
+
+
+def _break_ca(ws: Workspace) -> None:
+    from steps.phase3.ca import new_ca, split
+
+    cert, key = split(new_ca())
+    with ws.cloud():
+        kubernetes.client.CoreV1Api(_api(ws, "aks-app1")).patch_namespaced_secret(
+            "cilium-ca", "kube-system", {"stringData": {"ca.crt": cert.reveal(), "ca.key": key.reveal()}}
+        )
+
+
+def _break_cluster_id(ws: Workspace) -> None:
+    with ws.cloud():
+        kubernetes.client.CoreV1Api(_api(ws, "aks-app2")).patch_namespaced_config_map(
+            "cilium-config", "kube-system", {"data": {"cluster-id": "2"}}
+        )
+
+
+BREAKS = {
+    "peer address": (
+        _break_peer_address,
+        "aks-mgmt dials peer aks-app2 at 10.4.0.200:2379, but aks-app2's clustermesh-apiserver is at 10.4.0.252:2379",
+        "3",
+    ),
+    "shared CA": (_break_ca, "the clusters hold different cilium-ca certificates", "3"),
+    "duplicate cluster ID": (_break_cluster_id, "aks-app1 and aks-app2 have the same cluster-id 2", "3"),
+    "NSG mesh port": (
+        lambda ws: _mesh_rule(ws, allow=False),
+        "NSG nsg-aks-demo-services blocks aks-mgmt -> aks-app1 clustermesh-apiserver (TCP 2379"
+        " from 10.1.0.0/16 to 10.4.0.253): rule allow-mesh-apiserver (priority 100, Deny)",
+        "1",
+    ),
+}
+
+
+@pytest.mark.parametrize("condition", list(BREAKS))
+def test_each_broken_mesh_condition_fails_verify_naming_it_and_a_repair_passes(
+    built: tuple[Workspace, dict[str, Any], dict[str, Any]], condition: str
+) -> None:
+    ws, _, _ = built
+    breaker, cause, repair_phase = BREAKS[condition]
+    breaker(ws)
+    broken = _cli(ws, "verify", "--phase", "3")
+    assert broken["exit_code"] == 1 and not broken["passed"]
+    checks = _checks(broken)
+    mesh, probe = checks["p3/verify/mesh-config/aks-mgmt"], checks["p3/verify/mesh-probe/aks-mgmt"]
+    assert not mesh["passed"] and cause in mesh["evidence"], mesh
+    assert not probe["passed"] and cause in probe["evidence"], probe  # the probe's failure says why too
+    assert "Failed to connect" in probe["evidence"], probe  # and what curl saw
+    repaired = _cli(ws, "run", "--phase", repair_phase, "--yes")
+    assert repaired["exit_code"] == 0, repaired["_stderr"][-2000:]
+    verified = _cli(ws, "verify", "--phase", "3")
+    assert verified["exit_code"] == 0, _checks(verified)
     assert _cli(ws, "run", "--phase", "3", "--yes")["exit_code"] == 0
 
 

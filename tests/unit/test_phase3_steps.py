@@ -142,11 +142,28 @@ def test_the_overlays_render_the_objects_each_cluster_needs() -> None:
         docs = yaml.safe_load_all(kustomize(MANIFESTS / component / "overlays" / cluster))
         return {f"{d['kind']}/{d['metadata']['name']}" for d in docs if d}
 
-    assert kinds("demo", "aks-mgmt") == {"Namespace/demo", "Service/echo"}  # the global Service, no backends
-    assert kinds("demo", "aks-app1") == {"Namespace/demo", "Service/echo", "Deployment/echo"}
+    links = {"Service/echo-aks-app1", "Service/echo-aks-app2"}
+    assert kinds("demo", "aks-mgmt") == {
+        "Namespace/demo",
+        "Service/echo",
+        *links,
+    }  # global Services, no backends
+    assert kinds("demo", "aks-app1") == {
+        "Namespace/demo",
+        "Service/echo",
+        "Service/echo-aks-app1",
+        "Deployment/echo",
+    }
     assert kinds("gateway", "aks-app2") == {"Gateway/demo", "HTTPRoute/echo"}
     [job] = [d for d in yaml.safe_load_all(kustomize(MANIFESTS / "demo" / "probe")) if d]
-    assert job["metadata"]["annotations"]["mesh.orchestrate.io/probe"] == "demo/echo"
+    targets = job["metadata"]["annotations"]["mesh.orchestrate.io/probe"].split(",")
+    assert targets == ["demo/echo", "demo/echo-aks-app1", "demo/echo-aks-app2"]  # both, then each link
+    urls = [a for a in job["spec"]["template"]["spec"]["containers"][0]["args"] if a.startswith("http")]
+    assert urls == [f"http://{t.split('/')[1]}.demo.svc.cluster.local/" for t in targets]
+    app1 = [d for d in yaml.safe_load_all(kustomize(MANIFESTS / "demo" / "overlays" / "aks-app1")) if d]
+    pods = next(d for d in app1 if d["kind"] == "Deployment")["spec"]["template"]["metadata"]["labels"]
+    link = next(d for d in app1 if d["metadata"]["name"] == "echo-aks-app1")
+    assert link["spec"]["selector"].items() <= pods.items()  # the link Service selects this cluster's pods
     service = next(
         d
         for d in yaml.safe_load_all(kustomize(MANIFESTS / "demo" / "overlays" / "aks-mgmt"))

@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from emulator.arm.backend import Backend
+from emulator.arm.counters import append_request_log
 from emulator.arm.http import Request, Response
 from emulator.arm.providers import aks_common as c
 from emulator.arm.registry import Registry
@@ -35,6 +36,7 @@ from emulator.tls import CA_FILE
 
 _log = logging.getLogger(__name__)
 KUBE_ROUTE = r"/k8s/(?P<key>[^/]+)(?P<rest>/.*)?"
+KUBE_FAULT_LOG = "kubernetes-fault"  # the request log's "type" of an injected Kubernetes API fault
 
 
 @dataclass
@@ -183,8 +185,18 @@ def _serve(backend: Backend, request: Request, match: re.Match[str]) -> Response
         kube = load(backend, key)
     if kube is None:
         return _status(404, "NotFound", f"no cluster behind /k8s/{key}")
+    rest = match["rest"] or "/"
+    backend.refresh_settings()  # kube_faults written to settings.json by another process
+    fault = backend.kube_faults.take(kube.name, request.method, rest)
+    if fault is not None:  # settings' kube_faults: answered before the cluster sees the request
+        headers = {"Content-Type": "application/json"}
+        if fault.code == 429:
+            headers["Retry-After"] = str((fault.details or {}).get("retryAfterSeconds", 1))
+        if backend.settings.request_log:
+            append_request_log(backend.state_dir, request.method, KUBE_FAULT_LOG, rest, str(fault.code))
+        return RawResponse(fault.code, json.dumps(fault.status()).encode(), headers)
     query = {k: [v] for k, v in request.query.items()}  # outside the ARM lock: the cluster has its own
-    answer = kube.handle(request.method, match["rest"] or "/", query, request.headers, request.body)
+    answer = kube.handle(request.method, rest, query, request.headers, request.body)
     return RawResponse(answer.status, answer.body, dict(answer.headers), chunks=answer.stream)
 
 

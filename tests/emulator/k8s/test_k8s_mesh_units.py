@@ -105,3 +105,16 @@ def test_certificates_from_certgen_must_exist_and_share_the_ca(
     else:
         a = dataclasses.replace(a, client_cert_ca=None, **change)  # type: ignore[arg-type]
     assert any(cause in p for p in _link(tmp_path, a, b)), _link(tmp_path, a, b)
+
+
+def test_two_peers_with_one_cluster_id_are_both_refused() -> None:
+    from emulator.k8s.mesh import id_conflicts
+
+    own, first = _pair()
+    second = dataclasses.replace(first, cluster_id="/c", name="aks-app2")
+    conflicts = id_conflicts(own, [first, second])
+    assert set(conflicts) == {"/b", "/c"}
+    assert conflicts["/c"] == [
+        "aks-app1 and aks-app2 have the same cluster.id 2 (aks-mgmt connects to one only)"
+    ]
+    assert id_conflicts(own, [first, dataclasses.replace(second, mesh_id=3)]) == {}
