@@ -118,8 +118,8 @@ class ProbeStep(Step):
                 f"the mesh probe from {self.cluster} to {final.get('target')} failed: {final.get('reason')}"
                 f"{self._last_words(ctx)}{self._diagnosis(ctx)}"
             )
-        final["reason"] = f"{final.get('reason')}{self._last_words(ctx)}"  # what the probe saw
-        return self.outputs(final)
+        seen = f"{final.get('reason')}{self._last_words(ctx)}"  # what the probe saw
+        return self.outputs({**final, "reason": seen})
 
     def _delete_job(self, ctx: StepContext, job: KubeObjectStep) -> None:
         """Delete the Job and, in the background, its pods (the API's default would orphan them)."""
