@@ -24,6 +24,7 @@ from orchestrator.engine.change import Action, Change, FieldChange
 from orchestrator.engine.graph import OutputRef, StepId
 from orchestrator.engine.step import Document, Outputs, Step
 from orchestrator.errors import OrchestrateError
+from steps.release_leftovers import Leftover, as_entries, delete_all, find_all
 from steps.release_live import LiveRelease
 from steps.release_plan import (
     ObjectAction,
@@ -72,6 +73,7 @@ class ChartRelease(Step):
         super().__init__(step_id, phase=phase, title=title, depends_on=depends_on)
         self.cluster, self.release, self.namespace = cluster, release, namespace
         self.ready, self._reads = tuple(ready), reads
+        self.leftovers: tuple[Leftover, ...] = ()  # what the release's software makes (destroy removes)
 
     @abstractmethod
     def render(self, ctx: StepContext) -> Render:
@@ -188,13 +190,20 @@ class ChartRelease(Step):
             kinds |= {o.ref.type_key for o in self.render(ctx).objects}
         if not kinds:
             return Change.noop("nothing recorded for this release"), None
-        found = LiveRelease(ctx, self.cluster, self.release).labelled(kinds)
-        if not found:
+        live = LiveRelease(ctx, self.cluster, self.release)
+        found = live.labelled(kinds)
+        made = find_all(live, self.leftovers)
+        if not found and not made:
             return Change.noop("already absent"), None
         order = delete_order(tuple(found))
-        fields = tuple(FieldChange(r.describe(), "(exists)", None) for r in order)
-        observed = {"delete": [[r.api_version, r.kind, r.namespace, r.name] for r in order]}
-        return Change(Action.DELETE, fields, reason=f"{len(order)} objects to delete"), observed
+        fields = tuple(FieldChange(r.describe(), "(exists)", None) for r in order) + tuple(
+            FieldChange(r.describe(), f"(made by {why})", None) for r, why in made
+        )
+        observed = {
+            "delete": [[r.api_version, r.kind, r.namespace, r.name] for r in order],
+            "leftovers": as_entries(made),
+        }
+        return Change(Action.DELETE, fields, reason=f"{len(fields)} objects to delete"), observed
 
     def delete(self, ctx: StepContext, observed: Document) -> None:
         live = LiveRelease(ctx, self.cluster, self.release)
@@ -203,6 +212,8 @@ class ChartRelease(Step):
             live.delete(ref, "destroy")
         kinds = {r.type_key for r in refs}
         ctx.wait_until(f"objects of release {self.release} deleted", lambda: not live.labelled(kinds))
+        if self.leftovers:  # after the software that makes them is gone
+            delete_all(ctx, live, self.leftovers)
 
     def owned(self, ctx: StepContext, observed: Document) -> bool:
         return True  # only objects carrying this release's and deployment's labels are ever observed
@@ -223,6 +234,7 @@ class ReleaseStep(ChartRelease):
         ready: Sequence[Readiness] = (),
         reads: tuple[OutputRef[Any], ...] = (),
         api_versions: tuple[str, ...] = (),
+        leftovers: tuple[Leftover, ...] = (),
     ) -> None:
         super().__init__(
             step_id,
@@ -236,6 +248,7 @@ class ReleaseStep(ChartRelease):
             reads=reads,
         )
         self.chart, self.values, self.api_versions = chart, values, api_versions
+        self.leftovers = leftovers
 
     def render(self, ctx: StepContext) -> Render:
         return renderer_of(ctx).chart(

@@ -34,6 +34,7 @@ from steps.phase3.verify import (
     rollout,
     verify,
 )
+from steps.release_leftovers import Leftover
 
 if TYPE_CHECKING:
     from orchestrator.engine.context import StepContext
@@ -43,6 +44,32 @@ PHASE = 3
 GATEWAY_API_MANIFEST = "gateway-api-standard"  # key in manifests/charts.lock.yaml
 CILIUM_NAMESPACE = "kube-system"
 DEMO, GATEWAY = "demo", "gateway"
+
+
+# What Cilium's own software makes at run time (no template renders it); destroy removes it too.
+CILIUM_LEFTOVERS = (
+    Leftover(
+        "apiextensions.k8s.io/v1",
+        "CustomResourceDefinition",
+        "the Cilium operator",
+        label_selector="io.cilium.k8s.crd.schema.version",  # set on every CRD the operator registers
+    ),
+    Leftover(
+        "v1",
+        "Secret",
+        "the certgen Jobs (tls.auto.method: cronJob)",
+        namespace=CILIUM_NAMESPACE,
+        names=(
+            "clustermesh-apiserver-server-cert",
+            "clustermesh-apiserver-admin-cert",
+            "clustermesh-apiserver-remote-cert",
+            "clustermesh-apiserver-local-cert",
+            "hubble-server-certs",
+            "hubble-relay-client-certs",
+            "hubble-relay-server-certs",
+        ),
+    ),
+)
 
 
 def platform_cluster(config: Deployment) -> Cluster:
@@ -86,6 +113,7 @@ def cilium_release(config: Deployment, cluster: Cluster) -> ReleaseStep:
             Readiness.rollout("Deployment", CILIUM_NAMESPACE, "cilium-operator"),
         ),
         reads=(fqdn,),
+        leftovers=CILIUM_LEFTOVERS,
     )
 
 

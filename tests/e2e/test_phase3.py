@@ -320,6 +320,9 @@ def test_destroy_leaves_the_clusters_as_phase_2_made_them(
     built: tuple[Workspace, dict[str, Any], dict[str, Any]],
 ) -> None:
     ws, _, _ = built
+    preview = steps_of(_cli(ws, "destroy", "--phase", "3", "--dry-run"))["p3/cilium/aks-app1"]["changes"]
+    assert "CustomResourceDefinition/ciliumnodes.cilium.io" in preview  # the operator's, not the chart's
+    assert "Secret/kube-system/clustermesh-apiserver-server-cert" in preview  # certgen's
     gone = _cli(ws, "destroy", "--phase", "3", "--yes")
     assert gone["exit_code"] == 0, gone["_stderr"][-2000:]
     with ws.cloud():
@@ -342,6 +345,16 @@ def test_destroy_leaves_the_clusters_as_phase_2_made_them(
                 n.metadata.name for n in kubernetes.client.CoreV1Api(_api(ws, cluster)).list_namespace().items
             ]
             assert "demo" not in names
+            crds = dyn.resources.get(api_version="apiextensions.k8s.io/v1", kind="CustomResourceDefinition")
+            left = [c.metadata.name for c in crds.get().items]
+            assert not [n for n in left if n.endswith((".cilium.io", ".gateway.networking.k8s.io"))], left
+            secrets = (
+                kubernetes.client.CoreV1Api(_api(ws, cluster)).list_namespaced_secret("kube-system").items
+            )
+            made = [
+                s.metadata.name for s in secrets if s.metadata.name.startswith(("clustermesh-", "cilium-"))
+            ]
+            assert made == [], (cluster, made)  # certgen's Secrets and the shared CA go too
     with ws.cloud() as az:
         records = [
             r.name for r in az.privatedns().record_sets.list("rg-aks-demo-network", "aks-demo.internal")
