@@ -52,7 +52,9 @@ def product_services(app: App) -> Services:
         counts=app.counts,
         cloud=app.options.cloud,
         egress=egress,
-        kube=KubeClients(azure, app.counts, f"rg-{app.config.name}-aks"),
+        kube=KubeClients(
+            azure, app.counts, f"rg-{app.config.name}-aks", app.state_path.parent / "cache" / "discovery"
+        ),
         closers=[lambda: handle.__exit__(None, None, None)],
         charts=chart_services(handle.target, app.state_path),
     )

@@ -7,6 +7,7 @@ the same RequestCounts as the Azure ones (`orchestrator.telemetry`).
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 import threading
 from pathlib import Path
@@ -18,14 +19,23 @@ from orchestrator.telemetry import RequestCounts, count_kubernetes_requests
 
 
 class KubeClients:
-    def __init__(self, azure: AzureClients, counts: RequestCounts, resource_group: str) -> None:
+    def __init__(
+        self,
+        azure: AzureClients,
+        counts: RequestCounts,
+        resource_group: str,
+        discovery_cache: Path | None = None,
+    ) -> None:
+        """`discovery_cache`: where each cluster's API discovery is kept between commands (as kubectl
+        keeps ~/.kube/cache/discovery), one file per API server; without it, a temporary directory."""
         self._azure = azure
         self._counts = counts
         self._rg = resource_group
         self._lock = threading.Lock()
         self._api: dict[str, Any] = {}
         self._dynamic: dict[str, Any] = {}
-        self._cache_dir = tempfile.TemporaryDirectory(prefix="orchestrate-discovery-")
+        self._scratch = tempfile.TemporaryDirectory(prefix="orchestrate-discovery-")
+        self._cache_dir = discovery_cache or Path(self._scratch.name)
 
     def api(self, cluster: str) -> Any:
         """A kubernetes ApiClient for the cluster (admin credentials, fetched once per command)."""
@@ -58,7 +68,11 @@ class KubeClients:
         api = self.api(cluster)
         with self._lock:
             if cluster not in self._dynamic:
-                cache = Path(self._cache_dir.name) / f"{cluster}.json"  # discovery is per process
+                # Per API server: a cluster created again (a new server) never reads the old one's file.
+                # A kind missing from the file makes the client discover again, so new CRDs are found.
+                host = hashlib.sha256(str(api.configuration.host).encode()).hexdigest()[:16]
+                self._cache_dir.mkdir(parents=True, exist_ok=True)
+                cache = self._cache_dir / f"{cluster}-{host}.json"
                 build: Any = dynamic.DynamicClient
                 self._dynamic[cluster] = SerialDiscovery(build(api, cache_file=str(cache)))
             return self._dynamic[cluster]
@@ -69,7 +83,7 @@ class KubeClients:
                 client.close()
             self._api.clear()
             self._dynamic.clear()
-        self._cache_dir.cleanup()
+        self._scratch.cleanup()
 
 
 class SerialDiscovery:

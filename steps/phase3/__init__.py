@@ -25,6 +25,7 @@ from steps.phase3.azure import MeshDnsRecordStep, MeshSubnetRoleStep
 from steps.phase3.ca import CaKeys, CaSecretStep
 from steps.phase3.values import cilium_values
 from steps.phase3.verify import (
+    VERIFY_GRACE_S,
     VerifyStep,
     all_of,
     gateway_programmed,
@@ -248,5 +249,6 @@ def phase3_verification(config: Deployment) -> list[Step]:
     if config.cilium.cluster_mesh and len(config.clusters) > 1:
         home = platform_cluster(config).name
         title = "Cluster Mesh settings agree across the clusters"
-        checks.append(verify(ids.verify("mesh-config", home), title, mesh_agrees(config), (), timeout_s=120))
+        check = mesh_agrees(config)
+        checks.append(verify(ids.verify("mesh-config", home), title, check, (), timeout_s=VERIFY_GRACE_S))
     return checks

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from orchestrator.engine.context import StepContext
 
 Check = Callable[["StepContext"], tuple[bool, str]]
+VERIFY_GRACE_S = 30.0  # `orchestrate verify`: how long a check that does not hold yet may settle
 
 
 class VerificationFailed(OrchestrateError):
@@ -47,9 +48,11 @@ class VerifyStep(WaitStep):
         return Change(Action.UPDATE, (field,), reason=seen, desired={"ready": True}), observed
 
     def standalone(self) -> VerifyStep:
-        """This check on its own, for `orchestrate verify` (which runs no other step)."""
+        """This check on its own, for `orchestrate verify` (which runs no other step): it checks what
+        is live now, giving a condition at most VERIFY_GRACE_S to settle."""
         twin = copy.copy(self)
         twin.depends_on = ()
+        twin.timeout_s = min(self.timeout_s, VERIFY_GRACE_S)
         return twin
 
     def apply(self, ctx: StepContext, change: Change, observed: Document | None) -> Outputs:
@@ -148,10 +151,8 @@ def internal_ip(cluster: str, namespace: str, name: str, subnet: str, expected: 
         ingress = ((svc.get("status") or {}).get("loadBalancer") or {}).get("ingress") or []
         ips = [str(i.get("ip")) for i in ingress if i.get("ip")]
         if not ips:
-            return (
-                False,
-                f"Service {namespace}/{name} has no load-balancer IP yet (expected {expected} in {subnet})",
-            )
+            seen = f"Service {namespace}/{name} has no load-balancer IP yet (expected {expected} in {subnet})"
+            return False, seen + _latest_warning(ctx, cluster, namespace, name)
         inside = [ip for ip in ips if ipaddress.IPv4Address(ip) in ipaddress.IPv4Network(subnet)]
         seen = f"Service {namespace}/{name} at {', '.join(ips)}"
         if not inside:
@@ -161,6 +162,19 @@ def internal_ip(cluster: str, namespace: str, name: str, subnet: str, expected: 
         return True, f"{seen} (internal, in {subnet})"
 
     return check
+
+
+def _latest_warning(ctx: StepContext, cluster: str, namespace: str, name: str) -> str:
+    """The newest Warning event of the Service (the cloud provider says there why it has no IP)."""
+    from kubernetes import client
+
+    core = client.CoreV1Api(ctx.kube().api(cluster))
+    selector = f"involvedObject.kind=Service,involvedObject.name={name},type=Warning"
+    events = call_kube(lambda: core.list_namespaced_event(namespace, field_selector=selector).items)
+    if not events:
+        return ""
+    latest = max(events, key=lambda e: str(e.last_timestamp or e.event_time or e.metadata.creation_timestamp))
+    return f"; last event: {latest.reason}: {latest.message}"
 
 
 def gateway_programmed(cluster: str, namespace: str, gateway: str, route: str) -> Check:

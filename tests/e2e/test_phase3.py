@@ -263,7 +263,31 @@ def _break_cluster_id(ws: Workspace) -> None:
         )
 
 
-BREAKS = {
+def _take_the_fixed_ip(ws: Workspace) -> None:
+    """aks-app2's clustermesh-apiserver asks for aks-mgmt's address, which a frontend already holds."""
+    with ws.cloud():
+        kubernetes.client.CoreV1Api(_api(ws, "aks-app2")).patch_namespaced_service(
+            "clustermesh-apiserver",
+            "kube-system",
+            {
+                "metadata": {
+                    "annotations": {"service.beta.kubernetes.io/azure-load-balancer-ipv4": "10.4.0.254"}
+                }
+            },
+        )
+
+
+BREAKS: dict[str, tuple[Any, ...]] = {
+    "fixed IP taken": (
+        _take_the_fixed_ip,
+        "aks-app2's clustermesh-apiserver Service has no load-balancer IP",
+        "3",
+        (
+            "p3/verify/clustermesh-ip/aks-app2",
+            "last event: SyncLoadBalancerFailed: Error syncing load balancer: requested IP 10.4.0.254 is"
+            " already used by another frontend",
+        ),
+    ),
     "peer address": (
         _break_peer_address,
         "aks-mgmt dials peer aks-app2 at 10.4.0.200:2379, but aks-app2's clustermesh-apiserver is at 10.4.0.252:2379",
@@ -285,7 +309,7 @@ def test_each_broken_mesh_condition_fails_verify_naming_it_and_a_repair_passes(
     built: tuple[Workspace, dict[str, Any], dict[str, Any]], condition: str
 ) -> None:
     ws, _, _ = built
-    breaker, cause, repair_phase = BREAKS[condition]
+    breaker, cause, repair_phase, *also = BREAKS[condition]
     breaker(ws)
     broken = _cli(ws, "verify", "--phase", "3")
     assert broken["exit_code"] == 1 and not broken["passed"]
@@ -294,6 +318,8 @@ def test_each_broken_mesh_condition_fails_verify_naming_it_and_a_repair_passes(
     assert not mesh["passed"] and cause in mesh["evidence"], mesh
     assert not probe["passed"] and cause in probe["evidence"], probe  # the probe's failure says why too
     assert "Failed to connect" in probe["evidence"], probe  # and what curl saw
+    for check_id, text in also:  # the check nearest the cause names it too
+        assert not checks[check_id]["passed"] and text in checks[check_id]["evidence"], checks[check_id]
     repaired = _cli(ws, "run", "--phase", repair_phase, "--yes")
     assert repaired["exit_code"] == 0, repaired["_stderr"][-2000:]
     verified = _cli(ws, "verify", "--phase", "3")
