@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from orchestrator.engine.context import StepContext
 
 NAMESPACE = "kube-system"
+NO_IP_YET = "clustermesh-apiserver Service has no load-balancer IP"  # the one problem time may solve
 APISERVER_PORT, VXLAN_PORT = 2379, 8472
 
 
@@ -137,7 +138,7 @@ def listing_problems(views: Sequence[MeshView]) -> list[str]:
     out = []
     for a, b in permutations([v for v in views if v.installed], 2):
         if b.apiserver_ip is None:
-            out.append(f"{b.cluster}'s clustermesh-apiserver Service has no load-balancer IP")
+            out.append(f"{b.cluster}'s {NO_IP_YET}")
             continue
         listed = a.peers.get(b.name)
         if listed is None:

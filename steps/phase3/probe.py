@@ -107,7 +107,7 @@ class ProbeStep(Step):
         job = self._job()
         if observed is not None and (self.fresh or observed["state"] == "failed"):
             self._delete_job(ctx, job)
-            ctx.wait_until("the failed probe Job is deleted", lambda: job.observe(ctx) is None, interval=0.5)
+            ctx.wait_until("the previous probe Job is deleted", lambda: job.observe(ctx) is None, interval=0.5)
             observed = None
         if observed is None:
             job.apply(ctx, Change(Action.CREATE, desired=job.desired(ctx)), None)

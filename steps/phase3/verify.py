@@ -206,11 +206,11 @@ def gateway_programmed(cluster: str, namespace: str, gateway: str, route: str) -
 def mesh_agrees(config: Deployment) -> Check:
     """Every cluster's mesh settings agree with every other's, and the NSGs let the mesh through
     (`steps.phase3.meshcheck`). A disagreement fails at once: waiting does not repair a setting."""
-    from steps.phase3.meshcheck import diagnose
+    from steps.phase3.meshcheck import NO_IP_YET, diagnose
 
     def check(ctx: StepContext) -> tuple[bool, str]:
         problems = diagnose(ctx, config)
-        pending = [p for p in problems if p.endswith("has no load-balancer IP")]
+        pending = [p for p in problems if p.endswith(NO_IP_YET)]
         if problems and len(pending) < len(problems):
             raise VerificationFailed("Cluster Mesh would not connect: " + "; ".join(problems))
         if problems:
