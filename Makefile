@@ -39,6 +39,7 @@ demo: install
 	cd $(DEMO) && ../../$(BIN)/orchestrate cost | tail -n 4
 	cd $(DEMO) && ../../$(BIN)/orchestrate --cloud local run --yes
 	cd $(DEMO) && ../../$(BIN)/orchestrate --cloud local plan | tail -n 3
+	cd $(DEMO) && ../../$(BIN)/orchestrate --cloud local verify
 	cd $(DEMO) && ../../$(BIN)/orchestrate --cloud local kubeconfig --dir kube
 	cd $(DEMO) && ../../$(BIN)/orchestrate status
 
