@@ -67,6 +67,13 @@ def _document(app: Any, checked: list[tuple[Any, dict[str, str]]], code: int) ->
     }
 
 
+def _lines(evidence: str, width: int = 160) -> list[str]:
+    """Long evidence (several causes joined by "; ") one cause per line."""
+    if len(evidence) <= width:
+        return [evidence] if evidence else []
+    return [part for part in evidence.split("; ") if part]
+
+
 def _render(state: CliState, document: dict[str, Any]) -> None:
     from rich.markup import escape
 
@@ -75,8 +82,8 @@ def _render(state: CliState, document: dict[str, Any]) -> None:
         for check in phase["checks"]:
             mark = "[green]pass[/green]" if check["passed"] else "[red]FAIL[/red]"
             state.stdout.print(f"  {mark}  {escape(check['title'])}", highlight=False)
-            if check["evidence"]:
-                state.stdout.print(f"        {escape(check['evidence'])}", highlight=False, soft_wrap=True)
+            for line in _lines(check["evidence"]):
+                state.stdout.print(f"        {escape(line)}", highlight=False, soft_wrap=True)
     failed = sum(1 for p in document["phases"] for c in p["checks"] if not c["passed"])
     total = sum(len(p["checks"]) for p in document["phases"])
     verdict = "all checks passed" if not failed else f"{failed} of {total} checks failed"

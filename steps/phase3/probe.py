@@ -107,19 +107,22 @@ class ProbeStep(Step):
         job = self._job()
         if observed is not None and (self.fresh or observed["state"] == "failed"):
             self._delete_job(ctx, job)
-            ctx.wait_until("the previous probe Job is deleted", lambda: job.observe(ctx) is None, interval=0.5)
+            ctx.wait_until(
+                "the previous probe Job is deleted", lambda: job.observe(ctx) is None, interval=0.5
+            )
             observed = None
         if observed is None:
             job.apply(ctx, Change(Action.CREATE, desired=job.desired(ctx)), None)
         ctx.wait_until(self.title, lambda: self._finished(ctx, job), interval=1.0)
         final = self.observe(ctx) or {}
+        reason = str(final.get("reason"))
+        seen = f"{reason}{self._last_words(ctx, already=reason)}"
         if final.get("state") != "succeeded":
             raise VerificationFailed(
-                f"the mesh probe from {self.cluster} to {final.get('target')} failed: {final.get('reason')}"
-                f"{self._last_words(ctx)}{self._diagnosis(ctx)}"
+                f"the mesh probe from {self.cluster} to {final.get('target')} failed: {seen}"
+                f"{self._diagnosis(ctx)}"
             )
-        seen = f"{final.get('reason')}{self._last_words(ctx)}"  # what the probe saw
-        return self.outputs({**final, "reason": seen})
+        return self.outputs({**final, "reason": seen})  # what the probe saw
 
     def _delete_job(self, ctx: StepContext, job: KubeObjectStep) -> None:
         """Delete the Job and, in the background, its pods (the API's default would orphan them)."""
@@ -136,8 +139,9 @@ class ProbeStep(Step):
         live = job.observe(ctx)
         return live is not None and job_state(dict(live))[0] != "running"
 
-    def _last_words(self, ctx: StepContext) -> str:
-        """The probe container's termination message (curl's error), if the cluster kept one."""
+    def _last_words(self, ctx: StepContext, already: str = "") -> str:
+        """The probe container's termination message (curl's error), if the cluster kept one and the
+        Job's own reason (`already`) does not say it yet."""
         from kubernetes import client
 
         core = client.CoreV1Api(ctx.kube().api(self.cluster))
@@ -152,7 +156,8 @@ class ProbeStep(Step):
                 term = status.state.terminated if status.state else None
                 if term is not None and (term.message or term.reason):
                     name = pod.metadata.name if pod.metadata else "?"
-                    return f"; pod {name}: {term.reason or ''} {term.message or ''}".rstrip()
+                    message = "" if (term.message or "").strip() in already else term.message
+                    return f"; pod {name}: {term.reason or ''} {message or ''}".rstrip()
         return ""
 
     def _diagnosis(self, ctx: StepContext) -> str:
