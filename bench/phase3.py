@@ -9,7 +9,11 @@ re-run, on the local cloud (seed topology, three clusters).
   objects phase 3 manages (every object of every release and kustomization, the CA Secrets, the probe
   Job). Target <= 1 (aim of issue 11); the verification steps' reads count too.
 
-Run: `.venv/bin/python bench/phase3.py [--time-scale 0]`. Needs helm and kubectl in .venv/bin
+- With `--kube-faults RATE`, a third run of phase 3 (destroyed first, then built again) has that share
+  of Kubernetes requests fail (503, 500, 504, 429 in equal parts): its wall time against the clean
+  run's, and how many faults it absorbed.
+
+Run: `.venv/bin/python bench/phase3.py [--time-scale 0] [--kube-faults 0.05]`. Needs helm and kubectl in .venv/bin
 (`python tools/install_kube_clients.py`).
 """
 
@@ -78,7 +82,9 @@ def managed_objects(state: dict[str, Any]) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--time-scale", type=float, default=0.0)
+    parser.add_argument("--kube-faults", type=float, default=0.0, help="share of Kubernetes requests failing")
     args = parser.parse_args()
+    faulted: dict[str, Any] | None = None
     with tempfile.TemporaryDirectory() as tmp:
         ws = Workspace(Path(tmp))
         ws.write_config()
@@ -88,6 +94,8 @@ def main() -> None:
         first = cli(ws.root, "run", "--phase", "3", "--yes")
         again = cli(ws.root, "run", "--phase", "3", "--yes")
         state = json.loads(ws.state_path.read_text())
+        if args.kube_faults:
+            faulted = faulted_run(ws, args.kube_faults)
     path, chain = critical_path(first)
     wall = float(first["duration_s"])
     objects = managed_objects(state)
@@ -99,6 +107,26 @@ def main() -> None:
     print(f"managed objects         {objects:8d}")
     print(f"no-op re-run            {reads:8d} Kubernetes reads, {writes} writes")
     print(f"reads per object        {reads / objects if objects else float('nan'):8.2f}  (aim <= 1)")
+    if faulted is not None:
+        ratio = float(faulted["duration_s"]) / wall if wall else float("nan")
+        print(
+            f"with {args.kube_faults:.0%} API faults     {float(faulted['duration_s']):8.2f} s  ({ratio:.2f} x clean)"
+        )
+        print(f"faults absorbed         {faulted['_faults']:8d}  (exit {faulted['exit_code']})")
+
+
+def faulted_run(ws: Workspace, rate: float) -> dict[str, Any]:
+    from emulator.arm.counters import read_request_log
+    from emulator.arm.providers.aks_kube import KUBE_FAULT_LOG
+    from emulator.settings import KubeFaultRule
+
+    cli(ws.root, "destroy", "--phase", "3", "--yes")
+    rules = tuple(KubeFaultRule(status=s, rate=rate / 4, retry_after=0) for s in (503, 500, 504, 429))
+    ws.settings(kube_faults=rules, request_log=True)
+    run = cli(ws.root, "run", "--phase", "3", "--yes")
+    ws.settings(kube_faults=())
+    run["_faults"] = sum(1 for r in read_request_log(ws.cloud_dir) if r["type"] == KUBE_FAULT_LOG)
+    return run
 
 
 if __name__ == "__main__":
