@@ -97,6 +97,17 @@ class NotBuiltYet(NotFound):
         super().__init__(f"{what} does not exist yet", code="NotBuiltYet")
 
 
+class ClusterStopped(OrchestrateError):
+    """An AKS cluster is stopped: its Kubernetes API does not answer until it is started again."""
+
+    def __init__(self, cluster: str) -> None:
+        self.cluster = cluster
+        super().__init__(
+            f"AKS cluster {cluster} is stopped, so its Kubernetes API does not answer;"
+            " run `orchestrate start` first"
+        )
+
+
 class TransientError(CloudError):
     """Worth retrying: throttling, 5xx, connection resets, another operation in progress."""
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestrator.azure.clients import AzureClients
-from orchestrator.errors import NotBuiltYet, NotFound
+from orchestrator.errors import ClusterStopped, NotBuiltYet, NotFound
 from orchestrator.telemetry import RequestCounts, count_kubernetes_requests
 
 
@@ -55,9 +55,15 @@ class KubeClients:
             return self._api[cluster]
 
     def _kubeconfig(self, cluster: str) -> dict[str, Any]:
+        from orchestrator.azure.retry import call_azure
         from orchestrator.kubeconfig import fetch
 
+        ops = self._azure.containerservice().managed_clusters
         try:
+            found = call_azure(lambda: ops.get(self._rg, cluster))
+            power = found.power_state.code if found.power_state else None
+            if str(getattr(power, "value", power)) == "Stopped":  # asked now: every request would hang
+                raise ClusterStopped(cluster)
             return fetch(self._azure, self._rg, cluster, admin=True)
         except NotFound as exc:  # the cluster (or its resource group) is not there: not built yet
             raise NotBuiltYet(f"AKS cluster {cluster}") from exc

@@ -54,8 +54,15 @@ def test_stop_and_start_every_cluster_and_record_it(ws: Workspace) -> None:
 
     again = ws.json("stop")
     assert again["api_requests"]["azure"]["write"] == 0 and again["changes"]["noop"] == 3
-    built = [s for sid, s in steps_of(ws.json("plan")).items() if sid.startswith(("p1/", "p2/"))]
+    plan = steps_of(ws.json("plan"))
+    built = [s for sid, s in plan.items() if sid.startswith(("p1/", "p2/"))]
     assert {s["action"] for s in built} == {"noop"}  # power is not drift
+    cilium = plan["p3/cilium/aks-app1"]  # its Kubernetes API is not asked: the plan says why at once
+    assert (
+        cilium["status"] == "failed"
+        and "is stopped" in cilium["error"]
+        and "orchestrate start" in cilium["error"]
+    )
 
     started = ws.json("start")
     assert started["exit_code"] == 0 and started["changes"]["update"] == 3
