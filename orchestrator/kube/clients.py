@@ -42,7 +42,7 @@ class KubeClients:
         from kubernetes import client as kube_client
         from kubernetes import config as kube_config
 
-        from orchestrator.kube.retry import kube_retry
+        from orchestrator.kube.retry import kube_retry, with_default_timeout
 
         with self._lock:
             if cluster not in self._api:
@@ -50,6 +50,7 @@ class KubeClients:
                 configuration.retries = kube_retry(self._azure.target.retry)  # read when the pool is made
                 build: Any = kube_config.new_client_from_config_dict
                 client = build(self._kubeconfig(cluster), client_configuration=configuration)
+                with_default_timeout(client.rest_client)
                 count_kubernetes_requests(client, self._counts)
                 self._api[cluster] = client
             return self._api[cluster]

@@ -16,9 +16,14 @@ the second time. The step's own observe-then-apply cycle handles it on the next 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from orchestrator.azure.retry import RetrySettings
+
+# (connect, read) seconds for a request that sets none: an API server that never answers (a cluster
+# being stopped, a dropped connection) fails the try, which is retried, instead of hanging the step.
+DEFAULT_TIMEOUT_S = (10.0, 120.0)
 
 TRANSIENT_STATUSES = frozenset({429, 500, 502, 503, 504})
 RETRIED_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "PATCH"})
@@ -40,3 +45,15 @@ def kube_retry(settings: RetrySettings) -> Any:
         respect_retry_after_header=True,
         raise_on_status=False,  # the last answer reaches the client, which maps it as usual
     )
+
+
+def with_default_timeout(rest_client: Any, timeout: tuple[float, float] = DEFAULT_TIMEOUT_S) -> None:
+    """Give every request of a kubernetes `RESTClientObject` a timeout unless the caller set one."""
+    original: Callable[..., Any] = rest_client.request
+
+    def request(method: str, url: str, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("_request_timeout") is None and len(args) < 4:  # given positionally: kept
+            kwargs["_request_timeout"] = timeout
+        return original(method, url, *args, **kwargs)
+
+    rest_client.request = request

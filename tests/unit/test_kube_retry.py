@@ -41,3 +41,20 @@ def test_the_product_sends_no_patch_but_server_side_apply() -> None:
             if found:
                 patches[str(path.relative_to(REPO))] = found
     assert patches == {}, f"a non-apply PATCH is not idempotent; retrying it is unsafe: {patches}"
+
+
+def test_a_request_without_a_timeout_gets_the_default_and_one_with_a_timeout_keeps_it() -> None:
+    from orchestrator.kube.retry import DEFAULT_TIMEOUT_S, with_default_timeout
+
+    seen: list[object] = []
+
+    class Rest:
+        def request(self, method: str, url: str, **kwargs: object) -> None:
+            seen.append(kwargs.get("_request_timeout"))
+
+    rest = Rest()
+    with_default_timeout(rest)
+    rest.request("GET", "https://api/version")
+    rest.request("GET", "https://api/version", _request_timeout=None)
+    rest.request("GET", "https://api/version", _request_timeout=5)
+    assert seen == [DEFAULT_TIMEOUT_S, DEFAULT_TIMEOUT_S, 5]
