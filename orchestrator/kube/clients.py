@@ -2,7 +2,9 @@
 
 The kubeconfig never touches the state file or the logs; the kubernetes client itself writes the CA
 and client certificate to private temporary files, as it always does. Every request is counted by
-the same RequestCounts as the Azure ones (`orchestrator.telemetry`).
+the same RequestCounts as the Azure ones (`orchestrator.telemetry`), retried when the answer is
+transient and the request safe to repeat, and bounded in time (`orchestrator.kube.retry`). A stopped
+cluster is refused before any request (`ClusterStopped`): its API would not answer.
 """
 
 from __future__ import annotations
