@@ -116,11 +116,21 @@ class KubeCluster:
 
     # -- HTTP -----------------------------------------------------------------------------------
     def handle(
-        self, method: str, path: str, query: Mapping[str, list[str]], headers: Mapping[str, str], body: bytes
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, list[str]],
+        headers: Mapping[str, str],
+        body: bytes,
+        injected: KubeError | None = None,
     ) -> KubeResponse:
+        """Answer one request. `injected` (a fault the caller drew for it) is the answer instead, before
+        the request reaches anything, as a front end failing in front of the apiserver would."""
         req = Request(method.upper(), path, query, headers, body)
         extra: dict[str, str] = {}
         try:
+            if injected is not None:
+                raise injected
             with self._backing.session(write=req.method not in READ_METHODS):
                 req.user = self._authenticate(req)
                 if not self.powered:

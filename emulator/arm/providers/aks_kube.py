@@ -187,16 +187,11 @@ def _serve(backend: Backend, request: Request, match: re.Match[str]) -> Response
         return _status(404, "NotFound", f"no cluster behind /k8s/{key}")
     rest = match["rest"] or "/"
     backend.refresh_settings()  # kube_faults written to settings.json by another process
-    fault = backend.kube_faults.take(kube.name, request.method, rest)
-    if fault is not None:  # settings' kube_faults: answered before the cluster sees the request
-        headers = {"Content-Type": "application/json"}
-        if fault.code == 429:
-            headers["Retry-After"] = str((fault.details or {}).get("retryAfterSeconds", 1))
-        if backend.settings.request_log:
-            append_request_log(backend.state_dir, request.method, KUBE_FAULT_LOG, rest, str(fault.code))
-        return RawResponse(fault.code, json.dumps(fault.status()).encode(), headers)
+    fault = backend.kube_faults.take(kube.name, request.method, rest)  # settings' kube_faults
+    if fault is not None and backend.settings.request_log:
+        append_request_log(backend.state_dir, request.method, KUBE_FAULT_LOG, rest, str(fault.code))
     query = {k: [v] for k, v in request.query.items()}  # outside the ARM lock: the cluster has its own
-    answer = kube.handle(request.method, rest, query, request.headers, request.body)
+    answer = kube.handle(request.method, rest, query, request.headers, request.body, injected=fault)
     return RawResponse(answer.status, answer.body, dict(answer.headers), chunks=answer.stream)
 
 
