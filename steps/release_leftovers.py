@@ -8,13 +8,10 @@ operator still running) cannot make them again; it deletes again until none is l
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from orchestrator.charts.objects import ObjectRef
-from orchestrator.errors import NotFound
-from orchestrator.kube.errors import call_kube
 
 if TYPE_CHECKING:
     from orchestrator.engine.context import StepContext
@@ -31,17 +28,10 @@ class Leftover:
     label_selector: str = ""  # the label it puts on everything it makes
 
     def find(self, live: LiveRelease) -> list[ObjectRef]:
-        resource = live.resource(self.api_version, self.kind)
-        if resource is None:
-            return []
-        namespace = self.namespace if resource.namespaced else None
         if self.label_selector:
-            with contextlib.suppress(NotFound):
-                listed = call_kube(
-                    lambda: resource.get(label_selector=self.label_selector, namespace=namespace)
-                )
-                return [self._ref(str(i["metadata"]["name"])) for i in listed.to_dict().get("items") or []]
-            return []
+            return list(
+                live.selected(self.api_version, self.kind, self.label_selector, self.namespace or None)
+            )
         return [self._ref(name) for name in self.names if live.get(self._ref(name)) is not None]
 
     def _ref(self, name: str) -> ObjectRef:

@@ -62,18 +62,26 @@ class LiveRelease:
         """Every live object of these kinds that carries this release's inventory labels."""
         found: dict[ObjectRef, dict[str, Any]] = {}
         for type_key in sorted(set(type_keys)):
-            api_version, kind = split_type(type_key)
-            resource = self.resource(api_version, kind)
-            if resource is None:
-                continue
-            try:
-                listed = call_kube(lambda: resource.get(label_selector=self.selector))  # noqa: B023
-            except NotFound:  # the kind went away with its CRD (discovery had not caught up)
-                continue
-            for item in listed.to_dict().get("items") or []:
-                meta = item.get("metadata") or {}
-                ref = ObjectRef(api_version, kind, str(meta.get("namespace") or ""), str(meta["name"]))
-                found[ref] = {"apiVersion": api_version, "kind": kind, **item}
+            found.update(self.selected(*split_type(type_key), self.selector))
+        return found
+
+    def selected(
+        self, api_version: str, kind: str, selector: str, namespace: str | None = None
+    ) -> dict[ObjectRef, dict[str, Any]]:
+        """Every live object of one kind that `selector` matches (in `namespace`, or everywhere)."""
+        resource = self.resource(api_version, kind)
+        if resource is None:
+            return {}
+        scope = namespace if resource.namespaced else None
+        try:
+            listed = call_kube(lambda: resource.get(label_selector=selector, namespace=scope))
+        except NotFound:  # the kind went away with its CRD (discovery had not caught up)
+            return {}
+        found: dict[ObjectRef, dict[str, Any]] = {}
+        for item in listed.to_dict().get("items") or []:
+            meta = item.get("metadata") or {}
+            ref = ObjectRef(api_version, kind, str(meta.get("namespace") or ""), str(meta["name"]))
+            found[ref] = {"apiVersion": api_version, "kind": kind, **item}
         return found
 
     def apply(self, ref: ObjectRef, body: Mapping[str, Any], note: str) -> None:
