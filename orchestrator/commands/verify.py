@@ -18,7 +18,7 @@ def verify(state: CliState, phase: int | None) -> int:
     """Check that what the phases built still works (nodes, Cilium, the mesh, the Gateways), probing
     the mesh afresh. Installs and repairs nothing; the mesh probe Job is the only object it writes."""
     with make_app(state, "verify") as app:
-        numbers = [phase] if phase else _verifiable(app)
+        numbers = [phase] if phase else app.session.verifiable()
         if not numbers:
             raise errors.UsageError("no phase with checks has been run yet; run `orchestrate run` first")
         checked = [app.session.verify(n) for n in numbers]
@@ -29,17 +29,6 @@ def verify(state: CliState, phase: int | None) -> int:
         else:
             _render(state, document)
         return code
-
-
-def _verifiable(app: Any) -> list[int]:
-    session = app.session
-    return [
-        p.number
-        for p in session.registry
-        if p.available
-        and p.verification is not None
-        and session.store.phase(p.number).status.value in ("done", "failed")
-    ]
 
 
 def _document(app: Any, checked: list[tuple[Any, dict[str, str]]], code: int) -> dict[str, Any]:

@@ -184,6 +184,18 @@ class Session:
         return result
 
     # -- verify ----------------------------------------------------------------------------------
+    def _has_run(self, number: int) -> bool:
+        """Built, or built in part (a failed check is what `verify` is for)."""
+        return self.store.phase(number).status in (StepStatus.DONE, StepStatus.FAILED)
+
+    def verifiable(self) -> list[int]:
+        """The phases with checks that have been run."""
+        return [
+            p.number
+            for p in self.registry
+            if p.available and p.verification is not None and self._has_run(p.number)
+        ]
+
     def verify(self, number: int) -> tuple[PhaseResult, dict[str, str]]:
         """Run the phase's checks afresh against the live clusters, recording into a scratch copy of
         the state (a failed check never marks the phase's own steps failed). Returns the results and
@@ -191,7 +203,7 @@ class Session:
         phase = self._phase(number)
         if phase.verification is None:
             raise UsageError(f"phase {number} ({phase.name}) has no checks to verify")
-        if self.store.phase(number).status not in (StepStatus.DONE, StepStatus.FAILED):
+        if not self._has_run(number):
             raise UsageError(
                 f"phase {number} ({phase.name}) has not been run; run `orchestrate run --phase {number}` first"
             )
