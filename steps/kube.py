@@ -54,7 +54,9 @@ class KubeObjectStep(Step):
         manifest: dict[str, Any],
         depends_on: tuple[StepId, ...] = (),
         sensitive_fields: tuple[str, ...] = (),
+        propagation: str | None = None,
     ) -> None:
+        """`propagation`: the delete's propagationPolicy (None: the API's default for the kind)."""
         meta = manifest["metadata"]
         where = f"{meta['namespace']}/" if meta.get("namespace") else ""
         super().__init__(
@@ -66,6 +68,7 @@ class KubeObjectStep(Step):
         self.cluster, self.manifest = cluster, manifest
         self.kind = f"{manifest['apiVersion']}/{manifest['kind']}"
         self.sensitive = sensitive.sensitive_paths(self.kind, sensitive_fields)
+        self.propagation = propagation
 
     def _resource(self, ctx: StepContext) -> Any:
         dyn = ctx.kube().dynamic(self.cluster)
@@ -143,10 +146,11 @@ class KubeObjectStep(Step):
 
     def delete(self, ctx: StepContext, observed: Document) -> None:
         resource, (name, namespace) = self._resource(ctx), self._name_ns()
+        body = {"propagationPolicy": self.propagation} if self.propagation else None
 
         def call() -> None:
             with contextlib.suppress(NotFound):  # already gone (a retried DELETE): the intent is met
-                call_kube(lambda: resource.delete(name=name, namespace=namespace))
+                call_kube(lambda: resource.delete(name=name, namespace=namespace, body=body))
 
         ctx.mutate(f"delete {self.title}", call)
 

@@ -10,7 +10,6 @@ afresh (`fresh=True`); so does the next run after `kubectl delete job -n demo me
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -65,7 +64,10 @@ class ProbeStep(Step):
         import yaml
 
         manifest = yaml.safe_load(kustomize(paths.manifests_dir() / "demo" / "probe"))
-        return KubeObjectStep(self.id, phase=3, cluster=self.cluster, manifest=manifest)
+        # Background: its pods go with it (the API's default for a Job would orphan them).
+        return KubeObjectStep(
+            self.id, phase=3, cluster=self.cluster, manifest=manifest, propagation="Background"
+        )
 
     def kube_objects(self) -> list[KubeObjectStep]:
         return [self._job()]
@@ -106,7 +108,7 @@ class ProbeStep(Step):
     def apply(self, ctx: StepContext, change: Change, observed: Document | None) -> Outputs:
         job = self._job()
         if observed is not None and (self.fresh or observed["state"] == "failed"):
-            self._delete_job(ctx, job)
+            job.delete(ctx, {})
             ctx.wait_until(
                 "the previous probe Job is deleted", lambda: job.observe(ctx) is None, interval=0.5
             )
@@ -123,17 +125,6 @@ class ProbeStep(Step):
                 f"{self._diagnosis(ctx)}"
             )
         return self.outputs({**final, "reason": seen})  # what the probe saw
-
-    def _delete_job(self, ctx: StepContext, job: KubeObjectStep) -> None:
-        """Delete the Job and, in the background, its pods (the API's default would orphan them)."""
-        resource, (name, namespace) = job._resource(ctx), job._name_ns()
-        body = {"propagationPolicy": "Background"}
-
-        def call() -> None:
-            with contextlib.suppress(NotFound):  # already gone (a retried DELETE): the intent is met
-                call_kube(lambda: resource.delete(name=name, namespace=namespace, body=body))
-
-        ctx.mutate(f"delete {job.title}", call)
 
     def _finished(self, ctx: StepContext, job: KubeObjectStep) -> bool:
         live = job.observe(ctx)
@@ -187,4 +178,4 @@ class ProbeStep(Step):
     def delete(self, ctx: StepContext, observed: Document) -> None:
         job = self._job()
         if job.observe(ctx) is not None:
-            self._delete_job(ctx, job)
+            job.delete(ctx, {})
