@@ -41,6 +41,14 @@ class Workspace:
         result = self.cli("--output", "json", *args)
         return result.json if result.stdout.strip() else {"_result": str(result)}
 
+    def kube_api(self, cluster: str) -> Any:
+        """A kubernetes ApiClient from the kubeconfig `orchestrate kubeconfig --dir kube` wrote."""
+        import kubernetes
+        import yaml
+
+        config = yaml.safe_load((self.root / "kube" / f"{cluster}.kubeconfig").read_text())
+        return kubernetes.config.new_client_from_config_dict(config)
+
     @contextmanager
     def cloud(self) -> Iterator[AzureClients]:
         """The same local cloud, reached with the SDK clients as any other tool would."""

@@ -50,8 +50,7 @@ def built(
 
 
 def _api(ws: Workspace, cluster: str) -> Any:
-    config = yaml.safe_load((ws.root / "kube" / f"{cluster}.kubeconfig").read_text())
-    return kubernetes.config.new_client_from_config_dict(config)
+    return ws.kube_api(cluster)
 
 
 def _ready(ws: Workspace, cluster: str) -> tuple[int, int]:

@@ -45,8 +45,7 @@ def _rendered(root: Path) -> dict[str, set[tuple[str, str, str, str]]]:
 
 def _live(ws: Workspace, cluster: str, kinds: set[tuple[str, str]]) -> set[tuple[str, str, str, str]]:
     """Every live object of those kinds that carries the deployment's owner label."""
-    config = yaml.safe_load((ws.root / "kube" / f"{cluster}.kubeconfig").read_text())
-    dyn = kubernetes.dynamic.DynamicClient(kubernetes.config.new_client_from_config_dict(config))
+    dyn = kubernetes.dynamic.DynamicClient(ws.kube_api(cluster))
     out = set()
     for api_version, kind in kinds:
         resource = dyn.resources.get(api_version=api_version, kind=kind)

@@ -34,8 +34,7 @@ def _cli(ws: Workspace, repo: Path, *args: str) -> dict[str, Any]:
 
 
 def _api(ws: Workspace) -> Any:
-    config = yaml.safe_load((ws.root / "kube" / "aks-mgmt.kubeconfig").read_text())
-    return kubernetes.config.new_client_from_config_dict(config)
+    return ws.kube_api("aks-mgmt")
 
 
 def _release_objects(ws: Workspace) -> set[str]:
